@@ -1,0 +1,1 @@
+"""The work behind each ``survey`` subcommand, callable without the CLI."""

@@ -1,0 +1,244 @@
+"""``survey fetch-refs``: resolve the paper list into papers.lock and refs.bib.
+
+Per-entry failures are collected and reported by citekey; if there is any, refs.bib and
+papers.toml are left untouched (records fetched successfully are still kept in papers.lock,
+so the next run does not ask for them again).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from survey import paperlist, store
+from survey.bibliography import bibtex
+from survey.bibliography.merge import merge
+from survey.files import write_atomic
+from survey.identifiers import ArxivId
+from survey.paperlist import PaperSpec
+from survey.record import Paper
+from survey.sources import arxiv, semantic_scholar
+from survey.sources.http import PacedClient, SourceError
+from survey.sources.semantic_scholar import S2Paper
+
+Progress = Callable[[str, int], None]  # (phase, items done) after each request
+
+
+@dataclass
+class Outcome:
+    """What a run did, for the summary line and for tests."""
+
+    fetched: list[str] = field(default_factory=list)
+    cached: list[str] = field(default_factory=list)
+    hand: list[str] = field(default_factory=list)
+    upgraded: list[str] = field(default_factory=list)
+    failed: dict[str, str] = field(default_factory=dict)
+    changes: dict[str, list[str]] = field(default_factory=dict)
+    requests: int = 0
+    throttled: int = 0
+    bib_written: bool = False
+
+
+def lock_path_for(papers: Path) -> Path:
+    return papers.with_suffix(".lock")
+
+
+def render(specs: list[PaperSpec], stored: dict[str, store.Stored]) -> tuple[str, dict[str, str]]:
+    """refs.bib text for the paper list, and the entries that have no metadata yet."""
+    items, missing = [], {}
+    for spec in specs:
+        paper = current_record(spec, stored)
+        if paper is None:
+            missing[spec.key] = "no metadata yet: run `survey fetch-refs` online, or add a [key.hand] table"
+        else:
+            items.append(bibtex.BibItem(spec.key, paper, spec.overrides))
+    return bibtex.write(items), missing
+
+
+def current_record(spec: PaperSpec, stored: dict[str, store.Stored]) -> Paper | None:
+    """Fetched metadata for the entry's current identifier, else its hand-entered metadata."""
+    hit = stored.get(spec.key)
+    if hit and hit.query == spec.query:
+        return hit.paper
+    return spec.hand
+
+
+def run(papers: Path, bib: Path, *, offline: bool = False, refresh: bool = False,
+        only: list[str] | None = None, progress: Progress | None = None,
+        on_plan: Callable[[int, int], None] | None = None) -> Outcome:
+    """The whole command. Raises PaperListError / StoreError / OutputError on bad input."""
+    specs = paperlist.load(papers)
+    by_key = {s.key: s for s in specs}
+    unknown = [k for k in only or [] if k not in by_key]
+    if unknown:
+        raise paperlist.PaperListError(f"{papers}: --only names unknown citekey(s): {', '.join(unknown)}")
+    lock = lock_path_for(papers)
+    stored = store.load(lock)
+    scope = [by_key[k] for k in only] if only else specs
+    outcome = Outcome()
+    to_fetch = []
+    for spec in scope:
+        hit = stored.get(spec.key)
+        if not refresh and hit and hit.query == spec.query:
+            outcome.cached.append(spec.key)
+        elif not refresh and spec.hand is not None:
+            outcome.hand.append(spec.key)
+        elif offline:
+            outcome.failed[spec.key] = "not fetched yet and --offline given"
+        else:
+            to_fetch.append(spec)
+    if on_plan:
+        on_plan(len(to_fetch), len(scope))
+    if to_fetch:
+        fetched, failed, stats = resolve(to_fetch, progress)
+        outcome.requests, outcome.throttled = stats
+        outcome.failed.update(failed)
+        for key, paper in fetched.items():
+            spec = by_key[key]
+            old = current_record(spec, stored) if refresh else None
+            if old is not None:
+                outcome.changes[key] = old.differences(paper)
+            stored[key] = store.Stored(spec.query, paper)
+            outcome.fetched.append(key)
+            if paper.entry_type != "misc" and paper.arxiv_id:
+                outcome.upgraded.append(key)
+        if fetched:
+            store.save(lock, {k: v for k, v in stored.items() if k in by_key})
+    text, missing = render(specs, stored)
+    for key, reason in missing.items():
+        outcome.failed.setdefault(key, reason)
+    if outcome.failed:
+        return outcome
+    _write_if_changed(bib, text)
+    outcome.bib_written = True
+    replaced = {k for k in outcome.fetched if by_key[k].hand is not None}
+    if replaced:
+        source = papers.read_text(encoding="utf-8")
+        write_atomic(papers, paperlist.drop_hand_tables(source, replaced))
+    return outcome
+
+
+def _write_if_changed(path: Path, text: str) -> None:
+    """Leave an identical file untouched, so Sphinx does not see a change that is none."""
+    try:
+        if path.read_text(encoding="utf-8") == text:
+            return
+    except (OSError, UnicodeDecodeError):
+        pass
+    write_atomic(path, text)
+
+
+def _s2_id(spec: PaperSpec) -> str:
+    if spec.kind == "arxiv":
+        assert spec.arxiv is not None
+        return f"ARXIV:{spec.arxiv.id}"
+    return f"DOI:{spec.value}" if spec.kind == "doi" else spec.value
+
+
+def resolve(specs: list[PaperSpec], progress: Progress | None = None) -> tuple[dict[str, Paper], dict[str, str], tuple[int, int]]:
+    """Ask arXiv and S2 about ``specs``; (records, failures by key, (requests, throttled))."""
+    def tick(phase: str) -> Callable[[int], None]:
+        return lambda n: progress(phase, n) if progress else None
+
+    arxiv_specs = [s for s in specs if s.arxiv is not None]
+    clients: list[PacedClient] = []
+    found: dict[ArxivId, arxiv.ArxivEntry] = {}
+    arxiv_failed: dict[ArxivId, str] = {}
+    s2_answers: dict[str, S2Paper | None] = {}
+    s2_failed: dict[str, str] = {}
+    matches: dict[str, S2Paper | None] = {}
+    failures: dict[str, str] = {}
+    try:
+        arxiv_client = arxiv.new_client()
+        s2_client = semantic_scholar.new_client()
+        clients += [arxiv_client, s2_client]
+        if arxiv_specs:
+            found, arxiv_failed = arxiv.fetch(arxiv_client, [s.arxiv for s in arxiv_specs if s.arxiv],
+                                              on_progress=tick("arXiv"))
+        id_specs = [s for s in specs if s.kind != "title"]
+        if id_specs:
+            s2_answers, s2_failed = semantic_scholar.fetch_batch(s2_client, [_s2_id(s) for s in id_specs],
+                                                                 on_progress=tick("Semantic Scholar"))
+        for spec in specs:
+            if spec.kind == "title":
+                try:
+                    matches[spec.key] = semantic_scholar.match_title(s2_client, spec.value)
+                except SourceError as exc:
+                    failures[spec.key] = f"Semantic Scholar: {exc}"
+                tick("Semantic Scholar")(1)
+        # Papers listed by DOI / S2 id / title that S2 links to arXiv: arXiv has full names.
+        extra = {}
+        for spec in specs:
+            s2 = matches.get(spec.key) if spec.kind == "title" else s2_answers.get(_s2_id(spec))
+            if spec.arxiv is None and s2 and s2.arxiv and _guard(spec, s2) is None:
+                extra[spec.key] = ArxivId(s2.arxiv)
+        if extra:
+            more, _ = arxiv.fetch(arxiv_client, extra.values(), on_progress=tick("arXiv"))
+            found.update(more)
+        records: dict[str, Paper] = {}
+        for spec in specs:
+            if spec.key in failures:
+                continue
+            reason, paper = _resolve(spec, found, arxiv_failed, s2_answers, s2_failed, matches, extra)
+            if reason:
+                failures[spec.key] = reason
+            elif paper:
+                records[spec.key] = paper
+        requests = sum(c.stats.requests for c in clients)
+        throttled = sum(c.stats.throttled for c in clients)
+        return records, failures, (requests, throttled)
+    finally:
+        for client in clients:
+            client.close()
+
+
+def _resolve(spec: PaperSpec, found: dict[ArxivId, arxiv.ArxivEntry], arxiv_failed: dict[ArxivId, str],
+             s2_answers: dict[str, S2Paper | None], s2_failed: dict[str, str],
+             matches: dict[str, S2Paper | None], extra: dict[str, ArxivId]) -> tuple[str | None, Paper | None]:
+    if spec.kind == "title":
+        s2 = matches.get(spec.key)
+        if s2 is None:
+            return "Semantic Scholar found no paper with this title", None
+        mismatch = _guard(spec, s2)
+        if mismatch:
+            return f"title match rejected: {mismatch}", None
+    else:
+        s2_key = _s2_id(spec)
+        if s2_key in s2_failed:
+            return s2_failed[s2_key], None
+        s2 = s2_answers.get(s2_key)
+    if spec.arxiv is not None:
+        if spec.arxiv in arxiv_failed:
+            return arxiv_failed[spec.arxiv], None
+        entry = found.get(spec.arxiv)
+        if entry is None:
+            return "arXiv did not return this id", None
+        return None, merge(entry, s2)
+    if s2 is None:
+        return f"unknown to Semantic Scholar ({_s2_id(spec)})", None
+    return None, merge(found.get(extra[spec.key]) if spec.key in extra else None, s2)
+
+
+def _surname(name: str) -> str:
+    return name.split()[-1].lower() if name.split() else ""
+
+
+def _guard(spec: PaperSpec, s2: S2Paper) -> str | None:
+    """Why an S2 record does not agree with what is known about the entry (None if it does)."""
+    if spec.kind != "title":
+        return None
+    known = spec.hand
+    if known is None:
+        if _norm(s2.title) != _norm(spec.value):
+            return f"S2 title {s2.title!r} differs and no authors/year are known to confirm it"
+        return None
+    if known.year and s2.year and abs(known.year - s2.year) > 1:
+        return f"year {s2.year} does not agree with {known.year}"
+    if known.authors and s2.authors and _surname(known.authors[0]) != _surname(s2.authors[0]):
+        return f"first author {s2.authors[0]!r} does not agree with {known.authors[0]!r}"
+    return None
+
+
+def _norm(title: str) -> str:
+    return "".join(c for c in title.lower() if c.isalnum())

@@ -1,0 +1,228 @@
+"""The human-edited paper list, ``papers.toml``: one table per citekey.
+
+```toml
+[he2022masked]
+arxiv = "2111.06377"          # or doi / s2 / title: exactly one identifier
+topics = ["self-supervised"]  # optional: chapters that discuss it
+seed = [100]                  # optional: rows of the seed checklist it covers
+
+[he2022masked.hand]           # optional: metadata entered by hand from public records
+title = "…"
+authors = ["…"]
+year = 2022
+venue = "CVPR"
+checked = ["https://…"]       # where it was checked
+
+[he2022masked.override]       # optional: BibTeX fields that win over any source
+note = "…"
+```
+"""
+
+from __future__ import annotations
+
+import re
+import tomllib
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+import tomlkit
+
+from survey.bibliography import venues
+from survey.identifiers import ArxivId, check_s2_id, normalise_doi, parse_arxiv_id
+from survey.record import ENTRY_TYPES, Paper
+
+IDENTIFIER_KINDS = ("arxiv", "doi", "s2", "title")
+_ENTRY_FIELDS = {*IDENTIFIER_KINDS, "topics", "seed", "hand", "override"}
+_HAND_FIELDS = {"title", "authors", "year", "venue", "entrytype", "doi", "url", "volume", "pages",
+                "institution", "primary_class", "checked", "authors_truncated"}
+_KEY = re.compile(r"^[A-Za-z0-9][A-Za-z0-9_:.+-]*$")
+
+
+class PaperListError(Exception):
+    """Bad input in papers.toml; the message names the file and line or key."""
+
+
+@dataclass(frozen=True)
+class PaperSpec:
+    """One entry of the paper list, validated."""
+
+    key: str
+    kind: str  # one of IDENTIFIER_KINDS
+    value: str  # the identifier, normalised (DOI lower-case, arXiv id as listed)
+    line: int
+    arxiv: ArxivId | None = None
+    topics: tuple[str, ...] = ()
+    seed: tuple[int, ...] = ()
+    hand: Paper | None = None
+    checked: tuple[str, ...] = ()
+    overrides: dict[str, Any] = field(default_factory=dict)
+
+    @property
+    def query(self) -> str:
+        """The identifier as one string; a stored record is valid while this is unchanged."""
+        return f"{self.kind}:{self.value}"
+
+
+def _line_of(text: str, key: str) -> int:
+    pattern = re.compile(r"^\s*\[\s*(\"?)" + re.escape(key) + r"\1\s*\]", re.M)
+    match = pattern.search(text)
+    return text.count("\n", 0, match.start()) + 1 if match else 0
+
+
+def load(path: Path) -> list[PaperSpec]:
+    """Read and validate the paper list; raise PaperListError with file:line on bad input."""
+    try:
+        text = path.read_text(encoding="utf-8")
+    except OSError as exc:
+        raise PaperListError(f"{path}: cannot read ({exc.strerror})") from None
+    except UnicodeDecodeError:
+        raise PaperListError(f"{path}: not UTF-8 text") from None
+    return parse(text, path)
+
+
+def parse(text: str, path: Path) -> list[PaperSpec]:
+    """Validate paper-list text; ``path`` only names the file in messages."""
+    try:
+        data = tomllib.loads(text)
+    except tomllib.TOMLDecodeError as exc:
+        raise PaperListError(f"{path}: TOML syntax error: {exc}") from None
+    specs: list[PaperSpec] = []
+    seen: dict[str, str] = {}
+    for key, entry in data.items():
+        line = _line_of(text, key)
+        where = f"{path}:{line}: [{key}]"
+        if not isinstance(entry, dict):
+            raise PaperListError(f"{where}: expected a table, got a {type(entry).__name__}")
+        if not _KEY.match(key):
+            raise PaperListError(f"{where}: invalid citekey (letters, digits and _:.+- only)")
+        if key.lower() in seen:  # BibTeX keys are case-insensitive
+            raise PaperListError(f"{where}: duplicate citekey (same as [{seen[key.lower()]}], ignoring case)")
+        seen[key.lower()] = key
+        specs.append(_spec(key, entry, line, where))
+    return specs
+
+
+def _spec(key: str, entry: dict[str, Any], line: int, where: str) -> PaperSpec:
+    unknown = set(entry) - _ENTRY_FIELDS
+    if unknown:
+        raise PaperListError(f"{where}: unknown field(s) {', '.join(sorted(unknown))} "
+                             f"(identifier kinds: {', '.join(IDENTIFIER_KINDS)})")
+    kinds = [k for k in IDENTIFIER_KINDS if k in entry]
+    if len(kinds) != 1:
+        raise PaperListError(f"{where}: needs exactly one identifier ({', '.join(IDENTIFIER_KINDS)}), "
+                             f"found {len(kinds) or 'none'}")
+    kind, raw = kinds[0], entry[kinds[0]]
+    if not isinstance(raw, str) or not raw.strip():
+        raise PaperListError(f"{where}: {kind} must be a non-empty string")
+    arxiv = None
+    try:
+        if kind == "arxiv":
+            arxiv = parse_arxiv_id(raw)
+            value = str(arxiv)
+        elif kind == "doi":
+            value = normalise_doi(raw)
+        elif kind == "s2":
+            value = check_s2_id(raw)
+        else:
+            value = " ".join(raw.split())
+    except ValueError as exc:
+        raise PaperListError(f"{where}: {exc}") from None
+    topics = _str_list(entry.get("topics", []), where, "topics")
+    seed = entry.get("seed", [])
+    if not isinstance(seed, list) or not all(isinstance(n, int) for n in seed):
+        raise PaperListError(f"{where}: seed must be a list of integers")
+    overrides = entry.get("override", {})
+    if not isinstance(overrides, dict) or not all(re.fullmatch(r"[a-z][a-z-]*", k) for k in overrides):
+        raise PaperListError(f"{where}: override must be a table of lower-case BibTeX field names")
+    hand: Paper | None = None
+    checked: tuple[str, ...] = ()
+    if "hand" in entry:
+        hand, checked = _hand(entry["hand"], arxiv, value if kind == "doi" else None, f"{where}.hand")
+    return PaperSpec(key, kind, value, line, arxiv, tuple(topics), tuple(seed), hand, checked, overrides)
+
+
+def _str_list(value: Any, where: str, name: str) -> list[str]:
+    if not isinstance(value, list) or not all(isinstance(v, str) and v.strip() for v in value):
+        raise PaperListError(f"{where}: {name} must be a list of non-empty strings")
+    return value
+
+
+def _hand(data: Any, arxiv: ArxivId | None, doi_id: str | None, where: str) -> tuple[Paper, tuple[str, ...]]:
+    """Hand-entered metadata as a record marked ``source = "hand"``."""
+    if not isinstance(data, dict):
+        raise PaperListError(f"{where}: expected a table")
+    unknown = set(data) - _HAND_FIELDS
+    if unknown:
+        raise PaperListError(f"{where}: unknown field(s) {', '.join(sorted(unknown))}")
+    for required in ("title", "authors", "year"):
+        if required not in data:
+            raise PaperListError(f"{where}: missing {required}")
+    authors = _str_list(data["authors"], where, "authors")
+    if not authors:
+        raise PaperListError(f"{where}: authors is empty")
+    if not isinstance(data["year"], int) or not 1000 <= data["year"] <= 2999:
+        raise PaperListError(f"{where}: year must be a four-digit integer")
+    venue = data.get("venue")
+    known = venues.lookup(venue)
+    entry_type = data.get("entrytype") or (known.entry_type if known else None)
+    if venue and not entry_type:
+        raise PaperListError(f"{where}: venue {venue!r} is not a known short name; add entrytype")
+    if not entry_type:
+        entry_type = "techreport" if data.get("institution") else "misc"
+    if entry_type not in ENTRY_TYPES:
+        raise PaperListError(f"{where}: entrytype must be one of {', '.join(ENTRY_TYPES)}")
+    try:
+        doi = normalise_doi(data["doi"]) if "doi" in data else doi_id
+    except ValueError as exc:
+        raise PaperListError(f"{where}: {exc}") from None
+    url = data.get("url") or (f"https://arxiv.org/abs/{arxiv.id}" if arxiv else
+                              f"https://doi.org/{doi}" if doi else None)
+    paper = Paper(
+        title=" ".join(str(data["title"]).split()),
+        authors=tuple(authors) + (("others",) if data.get("authors_truncated") else ()),
+        year=data["year"],
+        source="hand",
+        entry_type=entry_type,
+        venue=known.short if known else venue,
+        arxiv_id=arxiv.id if arxiv else None,
+        primary_class=data.get("primary_class"),
+        doi=doi,
+        url=url,
+        volume=_opt_str(data, "volume", where),
+        pages=_opt_str(data, "pages", where),
+        institution=_opt_str(data, "institution", where),
+    )
+    return paper, tuple(_str_list(data.get("checked", []), where, "checked"))
+
+
+def _opt_str(data: dict[str, Any], name: str, where: str) -> str | None:
+    value = data.get(name)
+    if value is not None and not isinstance(value, str | int):
+        raise PaperListError(f"{where}: {name} must be a string")
+    return str(value) if value is not None else None
+
+
+# --- editing, preserving comments and order (tomlkit) -------------------------------------
+
+def append_entry(text: str, key: str, kind: str, value: str, topics: list[str]) -> str:
+    """papers.toml text with one new table appended; everything else byte-identical."""
+    table = tomlkit.table()
+    table.add(kind, value)
+    if topics:
+        table.add("topics", topics)
+    doc = tomlkit.document()
+    doc.add(key, table)
+    separator = "" if not text or text.endswith("\n\n") else ("\n" if text.endswith("\n") else "\n\n")
+    return text + separator + tomlkit.dumps(doc)
+
+
+def drop_hand_tables(text: str, keys: set[str]) -> str:
+    """papers.toml text without the ``[key.hand]`` tables of ``keys`` (after a refresh
+    replaced them with fetched metadata); comments and order elsewhere are kept."""
+    doc = tomlkit.parse(text)
+    for key in keys:
+        entry = doc.get(key)
+        if entry is not None and "hand" in entry:
+            del entry["hand"]
+    return tomlkit.dumps(doc)

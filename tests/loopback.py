@@ -1,0 +1,343 @@
+"""Loopback HTTP servers that speak the arXiv API and the Semantic Scholar Graph API formats.
+
+They render responses in the shapes recorded in ../shared/api-samples (Atom feeds as
+export.arxiv.org sends them today; S2 batch / match JSON), keep a log of every request, and
+play scripted faults. Used by the tests and the benchmark; they listen on 127.0.0.1 only.
+"""
+
+from __future__ import annotations
+
+import json
+import re
+import threading
+import time
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from typing import Any
+from urllib.parse import parse_qs, urlsplit
+from xml.sax.saxutils import escape
+
+# A fault is a callable run instead of the normal answer: fault(handler, ids) -> None.
+Fault = Callable[["_Handler", list[str]], None]
+
+
+@dataclass
+class Logged:
+    time: float
+    method: str
+    path: str
+    ids: list[str]
+    headers: dict[str, str]
+
+
+@dataclass
+class ArxivPaper:
+    id: str  # without version
+    title: str
+    authors: list[str]
+    published: str = "2021-11-11T18:46:40Z"
+    versions: int = 1
+    category: str = "cs.CV"
+    doi: str | None = None
+    journal_ref: str | None = None
+
+
+@dataclass
+class _State:
+    log: list[Logged] = field(default_factory=list)
+    faults: list[Fault] = field(default_factory=list)
+    latency: float = 0.0
+    min_interval: float = 0.0  # answer 429 (S2) / "Rate exceeded." (arXiv) to faster clients
+    last_start: float | None = None
+    throttled: int = 0
+    lock: threading.Lock = field(default_factory=threading.Lock)
+
+
+class _Handler(BaseHTTPRequestHandler):
+    protocol_version = "HTTP/1.1"
+    server: _Server
+
+    def log_message(self, *args: Any) -> None:  # keep test output clean
+        pass
+
+    def send(self, status: int, body: bytes, content_type: str, headers: dict[str, str] | None = None) -> None:
+        self.send_response(status)
+        self.send_header("Content-Type", content_type)
+        self.send_header("Content-Length", str(len(body)))
+        for name, value in (headers or {}).items():
+            self.send_header(name, value)
+        self.end_headers()
+        self.wfile.write(body)
+
+    def _body(self) -> bytes:
+        length = int(self.headers.get("Content-Length") or 0)
+        return self.rfile.read(length) if length else b""
+
+    def do_GET(self) -> None:
+        self._dispatch("GET", b"")
+
+    def do_POST(self) -> None:
+        self._dispatch("POST", self._body())
+
+    def _dispatch(self, method: str, body: bytes) -> None:
+        owner = self.server.owner
+        state = owner.state
+        now = time.monotonic()
+        ids = owner.request_ids(method, self.path, body)
+        with state.lock:
+            too_fast = state.min_interval and state.last_start is not None and \
+                now - state.last_start < state.min_interval - 0.005
+            state.last_start = now
+            state.log.append(Logged(now, method, self.path, ids, dict(self.headers)))
+            fault = state.faults.pop(0) if state.faults else None
+        if state.latency:
+            time.sleep(state.latency)
+        if too_fast:
+            state.throttled += 1
+            owner.throttle(self)
+        elif fault is not None:
+            fault(self, ids)
+        else:
+            owner.answer(self, method, ids, body)
+
+
+class _Server(ThreadingHTTPServer):
+    daemon_threads = True
+    owner: Any
+
+
+class _Service:
+    def __init__(self) -> None:
+        self.state = _State()
+        self._server = _Server(("127.0.0.1", 0), _Handler)
+        self._server.owner = self
+        self._thread = threading.Thread(target=self._server.serve_forever, daemon=True)
+
+    def __enter__(self) -> Any:
+        self._thread.start()
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self._server.shutdown()
+        self._server.server_close()
+
+    @property
+    def base(self) -> str:
+        host, port = self._server.server_address[:2]
+        return f"http://{host}:{port}"
+
+    @property
+    def log(self) -> list[Logged]:
+        return self.state.log
+
+    def fail_next(self, *faults: Fault) -> None:
+        self.state.faults.extend(faults)
+
+    def request_ids(self, method: str, path: str, body: bytes) -> list[str]:
+        raise NotImplementedError
+
+    def answer(self, handler: _Handler, method: str, ids: list[str], body: bytes) -> None:
+        raise NotImplementedError
+
+    def throttle(self, handler: _Handler) -> None:
+        raise NotImplementedError
+
+
+# --- arXiv ---------------------------------------------------------------------------------
+
+def _atom_entry(paper: ArxivPaper, version: int) -> str:
+    vid = f"{paper.id}v{version}"
+    authors = "".join(f"\n    <author>\n      <name>{escape(a)}</name>\n    </author>" for a in paper.authors)
+    extra = ""
+    if paper.doi:
+        extra += f'\n    <link href="https://doi.org/{escape(paper.doi)}" rel="related" title="doi"/>'
+        extra += f"\n    <arxiv:doi>{escape(paper.doi)}</arxiv:doi>"
+    if paper.journal_ref:
+        extra += f"\n    <arxiv:journal_ref>{escape(paper.journal_ref)}</arxiv:journal_ref>"
+    return f"""
+  <entry>
+    <id>http://arxiv.org/abs/{vid}</id>
+    <title>{escape(paper.title)}</title>
+    <updated>{paper.published}</updated>
+    <link href="https://arxiv.org/abs/{vid}" rel="alternate" type="text/html"/>
+    <link href="https://arxiv.org/pdf/{vid}" rel="related" type="application/pdf" title="pdf"/>
+    <summary>An abstract.</summary>
+    <category term="{paper.category}" scheme="http://arxiv.org/schemas/atom"/>
+    <published>{paper.published}</published>
+    <arxiv:comment>10 pages</arxiv:comment>
+    <arxiv:primary_category term="{paper.category}"/>{extra}{authors}
+  </entry>"""
+
+
+def atom_feed(entries: list[str], query: str = "") -> bytes:
+    """A feed in the current export.arxiv.org format (see api-samples/arxiv/arxivpy-*.xml)."""
+    return f"""<?xml version='1.0' encoding='UTF-8'?>
+<feed xmlns:opensearch="http://a9.com/-/spec/opensearch/1.1/" xmlns:arxiv="http://arxiv.org/schemas/atom" xmlns="http://www.w3.org/2005/Atom">
+  <id>https://arxiv.org/api/loopback</id>
+  <title>arXiv Query: {escape(query)}</title>
+  <updated>2026-04-12T22:10:19Z</updated>
+  <link href="https://arxiv.org/api/query?{escape(query)}" type="application/atom+xml"/>
+  <opensearch:itemsPerPage>{len(entries)}</opensearch:itemsPerPage>
+  <opensearch:totalResults>{len(entries)}</opensearch:totalResults>
+  <opensearch:startIndex>0</opensearch:startIndex>{"".join(entries)}
+</feed>
+""".encode()
+
+
+class FakeArxiv(_Service):
+    """``/api/query`` with ``id_list`` by GET or POST, like export.arxiv.org."""
+
+    def __init__(self, papers: list[ArxivPaper] | None = None) -> None:
+        super().__init__()
+        self.papers = {p.id: p for p in papers or []}
+
+    @property
+    def url(self) -> str:
+        return f"{self.base}/api/query"
+
+    def request_ids(self, method: str, path: str, body: bytes) -> list[str]:
+        query = parse_qs(urlsplit(path).query)
+        if method == "POST":
+            query.update(parse_qs(body.decode()))
+        return [i for i in ",".join(query.get("id_list", [""])).split(",") if i]
+
+    def feed_for(self, ids: list[str]) -> bytes:
+        entries = []
+        for wanted in ids:
+            match = re.match(r"^(.*?)(?:v(\d+))?$", wanted)
+            assert match
+            base, pinned = match[1], int(match[2]) if match[2] else None
+            paper = self.papers.get(base)
+            if paper and (pinned is None or pinned <= paper.versions):
+                entries.append(_atom_entry(paper, pinned or paper.versions))
+        return atom_feed(entries, f"id_list={','.join(ids)}")
+
+    def answer(self, handler: _Handler, method: str, ids: list[str], body: bytes) -> None:
+        handler.send(200, self.feed_for(ids), "application/atom+xml; charset=utf-8")
+
+    def throttle(self, handler: _Handler) -> None:
+        handler.send(200, b"Rate exceeded.", "text/plain")
+
+
+# --- Semantic Scholar ----------------------------------------------------------------------
+
+def s2_record(title: str, authors: list[str], year: int, venue: str = "", arxiv: str | None = None,
+              doi: str | None = None, dblp: str | None = None, types: list[str] | None = None,
+              journal: dict[str, str] | None = None, publication_venue: str | None = None) -> dict[str, Any]:
+    """A paper in the shape of api-samples/s2/batch_with_null_for_unknown.json."""
+    ids: dict[str, Any] = {"CorpusId": abs(hash(title)) % 10**8}
+    if arxiv:
+        ids["ArXiv"] = arxiv
+    if doi:
+        ids["DOI"] = doi
+    if dblp:
+        ids["DBLP"] = dblp
+    return {
+        "paperId": f"{abs(hash(title)) % 16**40:040x}",
+        "externalIds": ids,
+        "url": "https://www.semanticscholar.org/paper/x",
+        "title": title,
+        "venue": venue,
+        "publicationVenue": {"id": "v", "name": publication_venue, "type": "conference"} if publication_venue else None,
+        "year": year,
+        "publicationTypes": types or (["Conference"] if venue else None),
+        "journal": journal,
+        "authors": [{"authorId": str(i), "name": name} for i, name in enumerate(authors)],
+    }
+
+
+class FakeS2(_Service):
+    """``POST /graph/v1/paper/batch`` and ``GET /graph/v1/paper/search/match``."""
+
+    def __init__(self, records: dict[str, dict[str, Any]] | None = None) -> None:
+        super().__init__()
+        self.records = records or {}  # "ARXIV:2111.06377" / "DOI:10..." -> record
+        self.titles: dict[str, dict[str, Any]] = {}  # lower-case title query -> record
+
+    @property
+    def url(self) -> str:
+        return f"{self.base}/graph/v1"
+
+    def request_ids(self, method: str, path: str, body: bytes) -> list[str]:
+        if method == "POST":
+            try:
+                return list(json.loads(body or b"{}").get("ids", []))
+            except ValueError:
+                return []
+        return parse_qs(urlsplit(path).query).get("query", [])
+
+    def answer(self, handler: _Handler, method: str, ids: list[str], body: bytes) -> None:
+        path = urlsplit(handler.path).path
+        if method == "POST" and path.endswith("/paper/batch"):
+            found = [self.records.get(i) for i in ids]
+            if not any(found):
+                handler.send(400, b'{"error":"No valid paper ids given"}', "application/json")
+            else:
+                handler.send(200, json.dumps(found).encode(), "application/json")
+        elif method == "GET" and path.endswith("/paper/search/match"):
+            record = self.titles.get(ids[0].lower()) if ids else None
+            if record is None:
+                handler.send(404, b'{"error":"Title match not found"}', "application/json")
+            else:
+                data = {"data": [{**record, "matchScore": 187.3}]}
+                handler.send(200, json.dumps(data).encode(), "application/json")
+        else:
+            handler.send(404, b'{"error":"Not found"}', "application/json")
+
+    def throttle(self, handler: _Handler) -> None:
+        handler.send(429, b'{"message": "Too Many Requests. Please wait and try again or apply for a key '
+                          b'for higher rate limits.", "code": "429"}', "application/json")
+
+
+# --- scripted faults ----------------------------------------------------------------------
+
+def status(code: int, body: bytes = b"", headers: dict[str, str] | None = None,
+           content_type: str = "text/plain") -> Fault:
+    return lambda handler, ids: handler.send(code, body, content_type, headers)
+
+
+def rate_exceeded(code: int = 200) -> Fault:
+    """arXiv's overload answer: plain text, status 200 or 429, no Retry-After."""
+    return status(code, b"Rate exceeded.")
+
+
+def truncated(service: _Service) -> Fault:
+    """Announce the full body, send half of it, close the connection."""
+    def fault(handler: _Handler, ids: list[str]) -> None:
+        body = service.feed_for(ids) if isinstance(service, FakeArxiv) else json.dumps(
+            [service.records.get(i) for i in ids]).encode()
+        handler.send_response(200)
+        handler.send_header("Content-Length", str(len(body)))
+        handler.end_headers()
+        handler.wfile.write(body[: len(body) // 2])
+        handler.wfile.flush()
+        handler.close_connection = True
+    return fault
+
+
+def garbled(content_type: str = "application/atom+xml") -> Fault:
+    return status(200, b"<?xml version='1.0'?><feed><entry><id>oops", content_type=content_type)
+
+
+def empty_feed() -> Fault:
+    return lambda handler, ids: handler.send(200, atom_feed([], "id_list=" + ",".join(ids)), "application/atom+xml")
+
+
+def partial_feed(service: FakeArxiv, keep: int) -> Fault:
+    """Answer with only the first ``keep`` of the ids asked for, as arXiv does under load."""
+    return lambda handler, ids: handler.send(200, service.feed_for(ids[:keep]), "application/atom+xml")
+
+
+def stall(seconds: float) -> Fault:
+    def fault(handler: _Handler, ids: list[str]) -> None:
+        time.sleep(seconds)
+        handler.close_connection = True
+    return fault
+
+
+def hang_up() -> Fault:
+    def fault(handler: _Handler, ids: list[str]) -> None:
+        handler.close_connection = True
+        handler.connection.shutdown(2)
+    return fault
