@@ -65,7 +65,7 @@ class PaperSpec:
 
 
 def _line_of(text: str, key: str) -> int:
-    pattern = re.compile(r"^\s*\[\s*(\"?)" + re.escape(key) + r"\1\s*\]", re.M)
+    pattern = re.compile(r"^[ \t]*\[[ \t]*(\"?)" + re.escape(key) + r"\1[ \t]*\]", re.M)
     match = pattern.search(text)
     return text.count("\n", 0, match.start()) + 1 if match else 0
 

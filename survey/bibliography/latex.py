@@ -25,7 +25,7 @@ _SPECIALS = {
 _UNESCAPES = {latex: char for char, latex in _SPECIALS.items()}
 _UNESCAPE = re.compile("|".join(re.escape(latex) for latex in sorted(_UNESCAPES, key=len, reverse=True)))
 _MATH = re.compile(r"(?<!\\)\$[^$]+(?<!\\)\$")
-_WORD = re.compile(r"[^\s{}]+")
+_WORD = re.compile(r"\S+")
 
 
 def escape(text: str) -> str:
@@ -48,8 +48,10 @@ def _part_needs_protection(part: str) -> bool:
     return len(core) == 1 and core.isupper() and core != "A"
 
 
-def _protect_words(escaped: str) -> str:
-    return _WORD.sub(lambda m: "{" + m.group(0) + "}" if _needs_protection(m.group(0)) else m.group(0), escaped)
+def _escape_title_text(text: str) -> str:
+    """Escape plain title text word by word, bracing words whose capitals matter."""
+    return _WORD.sub(lambda m: "{" + escape(m.group(0)) + "}" if _needs_protection(m.group(0))
+                     else escape(m.group(0)), text)
 
 
 def title_to_latex(title: str) -> str:
@@ -57,10 +59,10 @@ def title_to_latex(title: str) -> str:
     ``ViT``, ``BERT``, ``COCO`` and ``3D`` that sentence-casing styles must not lowercase."""
     parts, last = [], 0
     for match in _MATH.finditer(title):
-        parts.append(_protect_words(escape(title[last:match.start()])))
+        parts.append(_escape_title_text(title[last:match.start()]))
         parts.append("{" + match.group(0) + "}")
         last = match.end()
-    parts.append(_protect_words(escape(title[last:])))
+    parts.append(_escape_title_text(title[last:]))
     return "".join(parts)
 
 

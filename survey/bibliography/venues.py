@@ -102,7 +102,7 @@ def lookup(name: str | None) -> Venue | None:
         return _BY_NAME[key]
     key = re.sub(r"^(proceedings of (the )?)?((\d{4}|\d+(st|nd|rd|th)) )*", "", key)
     key = re.sub(r"\s*\((\w[\w /-]*)\)$", "", key).strip()
-    key = re.sub(r"\s*\d{4}$", "", key).strip()
+    key = re.sub(r"\s*\d+$", "", key).strip()  # a year or a volume number
     return _BY_NAME.get(key)
 
 

@@ -1,0 +1,97 @@
+"""Sphinx extension of the survey site (``extensions = ["survey.sphinx"]``).
+
+Adds, generated from refs.bib + papers.toml at build time:
+- ``{paper-list}``: the global reference list, each entry with "cited in" backlinks to the
+  chapters and sections that cite it and a copy-BibTeX control;
+- ``{bibliography}`` defaults to the entries cited in its own document (a chapter's list);
+- ``{paper-index}``: a sortable, filterable table of every paper (no CDN, works offline);
+- hover previews (title, authors, venue, year) on every citation;
+- the ``survey`` pybtex style: author–year labels unique across the site.
+
+Warnings are named and suppressible: ``survey.unlisted`` (a refs.bib entry that papers.toml
+does not list), ``survey.missing`` (a papers.toml entry refs.bib lacks: run fetch-refs).
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any
+
+from docutils import nodes
+from sphinx.application import Sphinx
+from sphinx.util import logging
+
+from survey import __version__
+from survey.sphinx import catalog, citations, pages, style
+from survey.sphinx.bibliography import ChapterBibliographyDirective
+
+logger = logging.getLogger(__name__)
+_STATIC = Path(__file__).parent / "static"
+
+
+def data_files(app: Sphinx) -> list[Path]:
+    """refs.bib (the first of ``bibtex_bibfiles``) and papers.toml, as absolute paths."""
+    confdir = Path(app.confdir)
+    bib = confdir / app.config.bibtex_bibfiles[0]
+    papers = confdir / app.config.survey_papers if app.config.survey_papers else None
+    return [bib] + ([papers] if papers else [])
+
+
+def _catalog(app: Sphinx) -> catalog.Catalog:
+    files = data_files(app)
+    return catalog.load(files[0], files[1] if len(files) > 1 else None)
+
+
+def _builder_inited(app: Sphinx) -> None:
+    cat = _catalog(app)
+    style.LABELS.clear()
+    style.LABELS.update(cat.labels)
+    files = data_files(app)
+    if len(files) > 1 and files[1].exists():
+        import tomllib
+
+        listed = set(tomllib.loads(files[1].read_text(encoding="utf-8")))
+        for key in sorted(set(cat.entries) - listed):
+            logger.warning("refs.bib entry %r is not listed in papers.toml", key, type="survey", subtype="unlisted")
+        for key in sorted(listed - set(cat.entries)):
+            logger.warning("papers.toml entry %r is missing from refs.bib: run `survey fetch-refs`", key,
+                           type="survey", subtype="missing")
+
+
+def _doctree_resolved(app: Sphinx, doctree: nodes.document, docname: str) -> None:
+    pages.resolve(app, doctree, docname, _catalog(app))
+
+
+def _write_preview_data(app: Sphinx, exception: Exception | None) -> None:
+    if exception is None and app.builder.format == "html":
+        pages.write_if_changed(Path(app.outdir) / "_static" / "survey-papers.js", pages.data_script(_catalog(app)))
+
+
+def _add_static_path(app: Sphinx, config: Any) -> None:
+    config.html_static_path.append(str(_STATIC))
+
+
+def setup(app: Sphinx) -> dict[str, Any]:
+    app.setup_extension("sphinxcontrib.bibtex")
+    style.register()
+    app.add_config_value("survey_papers", "../papers.toml", "env", types=[str])
+    app.add_node(pages.paper_list)
+    app.add_node(pages.paper_index)
+    app.add_directive("bibliography", ChapterBibliographyDirective, override=True)
+    app.add_directive("paper-list", pages.PaperListDirective)
+    app.add_directive("paper-index", pages.PaperIndexDirective)
+    app.connect("builder-inited", _builder_inited)
+    app.connect("doctree-read", citations.collect)
+    app.connect("env-purge-doc", citations.purge)
+    app.connect("env-purge-doc", pages.purge)
+    app.connect("env-merge-info", citations.merge)
+    app.connect("env-merge-info", pages.merge)
+    app.connect("env-before-read-docs", pages.reread_generated)
+    app.connect("doctree-resolved", _doctree_resolved)
+    app.connect("build-finished", _write_preview_data)
+    app.connect("config-inited", _add_static_path)
+    app.add_css_file("survey.css")
+    app.add_js_file("survey-papers.js")
+    app.add_js_file("survey.js")
+    return {"version": __version__, "parallel_read_safe": True, "parallel_write_safe": True,
+            "env_version": 1}

@@ -1,0 +1,103 @@
+"""What the site knows about each paper: refs.bib (metadata, the entry's BibTeX text) plus
+papers.toml (topics). Parsed once per distinct file content, however many builds run."""
+
+from __future__ import annotations
+
+import hashlib
+import re
+import tomllib
+from dataclasses import dataclass
+from functools import lru_cache
+from pathlib import Path
+
+from pybtex.database import parse_string
+
+from survey.bibliography import latex
+
+_ENTRY_START = re.compile(r"^@\w+\{([^,\s]+),", re.M)
+
+
+@dataclass(frozen=True)
+class CatalogEntry:
+    key: str
+    title: str  # plain text
+    authors: tuple[str, ...]  # "Given Family", plain text
+    year: str
+    venue: str  # booktitle / journal / institution, plain text ("" for preprints)
+    doi: str
+    eprint: str
+    url: str
+    bibtex: str  # the entry exactly as in refs.bib
+    topics: tuple[str, ...] = ()
+    hand_entered: bool = False
+
+    @property
+    def short_authors(self) -> str:
+        """The author part of an author–year citation: "He", "He and Chen", "He et al."."""
+        surnames = [_surname(a) for a in self.authors if a != "others"]
+        if len(self.authors) > 2 or "others" in self.authors:
+            return f"{surnames[0]} et al."
+        return " and ".join(surnames)
+
+
+def _surname(name: str) -> str:
+    return name.split(", ")[0] if ", " in name else name.split()[-1]
+
+
+def _person_text(person: object) -> str:
+    parts = [*person.first_names, *person.middle_names, *person.prelast_names, *person.last_names]  # type: ignore[attr-defined]
+    text = latex.to_text(" ".join(parts))
+    return "others" if text == "others" else text
+
+
+@dataclass(frozen=True)
+class Catalog:
+    entries: dict[str, CatalogEntry]
+    labels: dict[str, str]  # citekey -> "He et al., 2022a": unique across the whole site
+
+
+def load(bib: Path, papers: Path | None) -> Catalog:
+    bib_text = bib.read_text(encoding="utf-8")
+    papers_text = papers.read_text(encoding="utf-8") if papers and papers.exists() else ""
+    return _load(hashlib.sha256(bib_text.encode()).hexdigest(), bib_text, papers_text)
+
+
+@lru_cache(maxsize=4)
+def _load(digest: str, bib_text: str, papers_text: str) -> Catalog:
+    topics = {key: tuple(v.get("topics", ())) for key, v in tomllib.loads(papers_text).items()
+              if isinstance(v, dict)} if papers_text else {}
+    starts = [(m.start(), m.group(1)) for m in _ENTRY_START.finditer(bib_text)]
+    raw = {key: bib_text[start:(starts[i + 1][0] if i + 1 < len(starts) else len(bib_text))].strip()
+           for i, (start, key) in enumerate(starts)}
+    data = parse_string(bib_text, "bibtex")
+    entries = {}
+    for key, entry in data.entries.items():
+        fields = entry.fields
+        venue = fields.get("booktitle") or fields.get("journal") or fields.get("institution") or ""
+        entries[key] = CatalogEntry(
+            key=key,
+            title=latex.to_text(fields.get("title", "")),
+            authors=tuple(_person_text(p) for p in entry.persons.get("author", [])),
+            year=str(fields.get("year", "")),
+            venue=latex.to_text(venue),
+            doi=fields.get("doi", ""),
+            eprint=fields.get("eprint", ""),
+            url=fields.get("url", ""),
+            bibtex=raw.get(key, ""),
+            topics=topics.get(key, ()),
+            hand_entered=fields.get("x-source", "") == "hand-entered",
+        )
+    return Catalog(entries, _labels(entries))
+
+
+def _labels(entries: dict[str, CatalogEntry]) -> dict[str, str]:
+    """Author–year labels, with a/b/… suffixes where two papers would share one."""
+    groups: dict[str, list[str]] = {}
+    for key in sorted(entries):
+        entry = entries[key]
+        groups.setdefault(f"{entry.short_authors}, {entry.year}", []).append(key)
+    labels = {}
+    for base, keys in groups.items():
+        for i, key in enumerate(keys):
+            labels[key] = base + ("abcdefghijklmnopqrstuvwxyz"[i] if len(keys) > 1 else "")
+    return labels

@@ -1,0 +1,187 @@
+"""Real Sphinx builds of small survey sites: citations, per-chapter lists, backlinks, index."""
+
+from __future__ import annotations
+
+import re
+import subprocess
+import sys
+import textwrap
+from pathlib import Path
+
+import pytest
+
+from survey.bibliography import bibtex
+from survey.record import Paper
+
+PAPERS = {
+    "he2022masked": Paper("Masked Autoencoders Are Scalable Vision Learners", ("Kaiming He", "Xinlei Chen",
+                          "Piotr Dollár"), 2022, "hand", "inproceedings", "CVPR", "2111.06377",
+                          doi="10.1109/cvpr52688.2022.01553"),
+    "touvron2021going": Paper("Going Deeper with Image Transformers", ("Hugo Touvron", "Matthieu Cord",
+                              "Hervé Jégou"), 2021, "hand", "inproceedings", "ICCV", "2103.17239"),
+    "touvron2021training": Paper("Training data-efficient image transformers & distillation through attention",
+                                 ("Hugo Touvron", "Matthieu Cord", "Hervé Jégou"), 2021, "hand", "inproceedings",
+                                 "ICML", "2012.12877"),
+    "ge2021yolox": Paper("YOLOX: Exceeding YOLO Series in 2021", ("Zheng Ge", "Songtao Liu"), 2021, "hand",
+                         arxiv_id="2107.08430"),
+}
+
+CONF = """
+extensions = ["myst_parser", "sphinxcontrib.bibtex", "survey.sphinx"]
+bibtex_bibfiles = ["../refs.bib"]
+survey_papers = "../papers.toml"
+bibtex_default_style = "survey"
+bibtex_reference_style = "survey"
+bibtex_cite_id = "cite-{key}"
+bibtex_tooltips = False
+suppress_warnings = ["bibtex.duplicate_citation"]
+html_theme = "alabaster"
+nitpicky = True
+"""
+
+CHAPTERS = {
+    "index": "# Survey\n\n```{toctree}\nvision\ndetection\npapers\nreferences\n```\n",
+    "vision": """(ch-vision)=
+# Vision transformers
+
+{cite:t}`touvron2021training` distil; {cite:t}`touvron2021going` go deeper.
+
+(sec-vision-mae)=
+## Masked pretraining
+
+MAE {cite:p}`he2022masked` masks patches. See {ref}`ch-detection`.
+
+## References
+
+```{bibliography}
+```
+""",
+    "detection": """(ch-detection)=
+# Object detection
+
+## Backbones
+
+Pretrained with MAE {cite:p}`he2022masked`; YOLOX {cite:p}`ge2021yolox` is anchor-free.
+
+## References
+
+```{bibliography}
+```
+""",
+    "papers": "# Paper index\n\n```{paper-index}\n```\n",
+    "references": "# All references\n\n```{paper-list}\n```\n",
+}
+
+
+def make_site(root: Path, chapters: dict[str, str] | None = None) -> Path:
+    (root / "refs.bib").write_text(bibtex.write([bibtex.BibItem(k, p) for k, p in PAPERS.items()]), encoding="utf-8")
+    topics = {"he2022masked": '["self-supervised", "vision"]', "ge2021yolox": '["detection"]'}
+    (root / "papers.toml").write_text("".join(f'[{k}]\narxiv = "{p.arxiv_id}"\ntopics = {topics.get(k, "[]")}\n\n'
+                                              for k, p in PAPERS.items()), encoding="utf-8")
+    docs = root / "docs"
+    docs.mkdir(exist_ok=True)
+    (docs / "conf.py").write_text(CONF, encoding="utf-8")
+    for name, text in (chapters or CHAPTERS).items():
+        (docs / f"{name}.md").write_text(text, encoding="utf-8")
+    return docs
+
+
+def build(docs: Path, *extra: str) -> subprocess.CompletedProcess[str]:
+    return subprocess.run([sys.executable, "-m", "sphinx", "-b", "html", "-W", "--keep-going", "-n", "-q", *extra,
+                           str(docs), str(docs / "_build" / "html")], capture_output=True, text=True)
+
+
+@pytest.fixture(scope="module")
+def built(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    docs = make_site(tmp_path_factory.mktemp("site"))
+    result = build(docs)
+    assert result.returncode == 0, result.stderr
+    assert result.stderr == ""
+    return docs / "_build" / "html"
+
+
+def test_author_year_citations_link_to_their_own_chapter_list(built: Path) -> None:
+    for page in ("vision", "detection"):
+        html = (built / f"{page}.html").read_text()
+        anchors = re.findall(r'<a class="reference internal" href="([^"]*)#cite-([a-z0-9]+)"', html)
+        assert anchors, page
+        for target_page, key in anchors:
+            assert target_page == "", f"{page} links {key} to another page {target_page!r}"
+            assert f'id="cite-{key}"' in html
+    vision = re.sub(r"<[^>]+>", "", (built / "vision.html").read_text())
+    assert "Touvron et al. (2021b) distil; Touvron et al. (2021a) go deeper." in vision
+    assert "MAE (He et al., 2022) masks patches." in vision
+    detection = re.sub(r"<[^>]+>", "", (built / "detection.html").read_text())
+    assert "YOLOX (Ge and Liu, 2021) is anchor-free" in detection
+
+
+def test_labels_are_unique_across_the_site(built: Path) -> None:
+    vision = (built / "vision.html").read_text()
+    assert "Touvron et al., 2021a" in vision and "Touvron et al., 2021b" in vision
+    assert "He et al., 2022" in (built / "detection.html").read_text()
+
+
+def test_chapter_lists_hold_only_their_citations_with_links(built: Path) -> None:
+    detection = (built / "detection.html").read_text()
+    assert 'id="cite-ge2021yolox"' in detection and 'id="cite-touvron2021going"' not in detection
+    assert "https://doi.org/10.1109/cvpr52688.2022.01553" in detection
+
+
+def test_global_list_has_backlinks_and_bibtex(built: Path) -> None:
+    html = (built / "references.html").read_text()
+    entry = html[html.index('id="paper-he2022masked"'):html.index('id="paper-touvron2021going"')]
+    assert 'href="vision.html#sec-vision-mae"' in entry and "Vision transformers › Masked pretraining" in entry
+    assert 'href="detection.html#backbones"' in entry
+    assert "@inproceedings{he2022masked," in entry and "Copy BibTeX" in entry
+    assert "Piotr Dollár" in entry
+    yolox = html[html.index('id="paper-ge2021yolox"'):]
+    assert "https://arxiv.org/abs/2107.08430" in yolox
+
+
+def test_paper_index_rows(built: Path) -> None:
+    html = (built / "papers.html").read_text()
+    assert html.count("<tr data-topics=") == 4
+    row = re.search(r'<tr data-topics="self-supervised vision">.*?</tr>', html, re.S)
+    assert row and 'href="references.html#paper-he2022masked"' in row.group(0)
+    assert 'href="vision.html"' in row.group(0) and 'href="detection.html"' in row.group(0)
+
+
+def test_hover_preview_data(built: Path) -> None:
+    data = (built / "_static" / "survey-papers.js").read_text()
+    assert data.startswith("window.SURVEY_PAPERS = ")
+    assert '"he2022masked":{"t":"Masked Autoencoders Are Scalable Vision Learners"' in data
+    assert "IEEE/CVF Conference on Computer Vision and Pattern Recognition (CVPR)" in data
+
+
+def test_undefined_citekey_fails_the_build_and_the_check(tmp_path: Path) -> None:
+    chapters = dict(CHAPTERS, detection=CHAPTERS["detection"].replace("ge2021yolox", "nobody2099"))
+    docs = make_site(tmp_path, chapters)
+    result = build(docs)
+    assert result.returncode != 0
+    assert 'could not find bibtex key "nobody2099"' in result.stderr
+    check = subprocess.run([sys.executable, "-m", "survey", "check", "--papers", str(tmp_path / "papers.toml"),
+                            "--bib", str(tmp_path / "refs.bib"), "--docs", str(docs)],
+                           capture_output=True, text=True)
+    assert check.returncode == 1
+    assert f"{docs / 'detection.md'}:6: citekey 'nobody2099' is not in" in check.stdout
+
+
+def test_incremental_build_updates_backlinks(tmp_path: Path) -> None:
+    docs = make_site(tmp_path)
+    assert build(docs).returncode == 0
+    out = docs / "_build" / "html"
+    assert "detection.html" in (out / "references.html").read_text().split('id="paper-ge2021yolox"')[1]
+    (docs / "detection.md").write_text(CHAPTERS["detection"].replace(" YOLOX {cite:p}`ge2021yolox` is anchor-free.", ""))
+    result = build(docs)
+    assert result.returncode == 0, result.stderr
+    assert "Not cited in any chapter." in (out / "references.html").read_text().split('id="paper-ge2021yolox"')[1]
+
+
+def test_unlisted_bib_entry_is_a_named_warning(tmp_path: Path) -> None:
+    docs = make_site(tmp_path)
+    papers = (tmp_path / "papers.toml").read_text()
+    (tmp_path / "papers.toml").write_text(papers.replace('[ge2021yolox]\narxiv = "2107.08430"\ntopics = ["detection"]\n', ""))
+    result = build(docs)
+    assert "refs.bib entry 'ge2021yolox' is not listed in papers.toml [survey.unlisted]" in result.stderr
+    (docs / "conf.py").write_text(CONF.replace('"bibtex.duplicate_citation"]', '"bibtex.duplicate_citation", "survey.unlisted"]'))
+    assert build(docs, "-E").returncode == 0
