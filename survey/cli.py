@@ -21,38 +21,58 @@ _BAD_INPUT = (PaperListError, StoreError, OutputError, SourceError)
 
 def _parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(
-        prog="survey",
-        description="Build the survey's bibliography from papers.toml and check the survey's citations.")
+        prog="survey", description="Build the survey's bibliography from papers.toml and check the survey's citations."
+    )
     parser.add_argument("--version", action="version", version=f"survey {__version__}")
     sub = parser.add_subparsers(dest="command", required=True, metavar="COMMAND")
 
     paths = argparse.ArgumentParser(add_help=False)
-    paths.add_argument("--papers", type=Path, default=Path("papers.toml"),
-                       help="the paper list (default: papers.toml; fetched metadata is kept beside it "
-                            "in papers.lock)")
-    paths.add_argument("--bib", type=Path, default=Path("refs.bib"), help="the BibTeX file to write (default: refs.bib)")
+    paths.add_argument(
+        "--papers",
+        type=Path,
+        default=Path("papers.toml"),
+        help="the paper list (default: papers.toml; fetched metadata is kept beside it in papers.lock)",
+    )
+    paths.add_argument(
+        "--bib", type=Path, default=Path("refs.bib"), help="the BibTeX file to write (default: refs.bib)"
+    )
     paths.add_argument("-q", "--quiet", action="store_true", help="print failures only")
 
-    f = sub.add_parser("fetch-refs", parents=[paths], help="resolve papers.toml into refs.bib via arXiv and Semantic Scholar",
-                       description="Resolve every paper in the paper list through the arXiv API and the Semantic "
-                                   "Scholar Graph API and write refs.bib. Entries already resolved are taken from "
-                                   "papers.lock without any request. Endpoints: SURVEY_ARXIV_URL, SURVEY_S2_URL; "
-                                   "optional S2_API_KEY.")
+    f = sub.add_parser(
+        "fetch-refs",
+        parents=[paths],
+        help="resolve papers.toml into refs.bib via arXiv and Semantic Scholar",
+        description="Resolve every paper in the paper list through the arXiv API and the Semantic "
+        "Scholar Graph API and write refs.bib. Entries already resolved are taken from "
+        "papers.lock without any request. Endpoints: SURVEY_ARXIV_URL, SURVEY_S2_URL; "
+        "optional S2_API_KEY.",
+    )
     f.add_argument("--offline", action="store_true", help="open no connection; build refs.bib from stored metadata")
-    f.add_argument("--refresh", action="store_true",
-                   help="fetch every entry again, replacing hand-entered metadata and reporting each difference")
+    f.add_argument(
+        "--refresh",
+        action="store_true",
+        help="fetch every entry again, replacing hand-entered metadata and reporting each difference",
+    )
     f.add_argument("--only", nargs="+", metavar="KEY", help="fetch only these citekeys")
 
-    a = sub.add_parser("add", parents=[paths], help="add one paper by arXiv id, DOI or title",
-                       description="Resolve one paper, give it a citekey (surname + year + first significant "
-                                   "title word), append it to papers.toml and update refs.bib.")
-    a.add_argument("identifier", help='an arXiv id (2111.06377), a DOI (10.1109/...) or a quoted title')
+    a = sub.add_parser(
+        "add",
+        parents=[paths],
+        help="add one paper by arXiv id, DOI or title",
+        description="Resolve one paper, give it a citekey (surname + year + first significant "
+        "title word), append it to papers.toml and update refs.bib.",
+    )
+    a.add_argument("identifier", help="an arXiv id (2111.06377), a DOI (10.1109/...) or a quoted title")
     a.add_argument("--key", help="use this citekey instead of the proposed one")
     a.add_argument("--topic", action="append", default=[], help="a topic (chapter) for the entry; repeatable")
 
-    c = sub.add_parser("check", parents=[paths], help="check citations, the paper list and refs.bib (offline, fast)",
-                       description="Every cited key exists; every paper is cited; no paper is listed twice; refs.bib "
-                                   "is in sync with papers.toml; identifiers are valid. One line per finding.")
+    c = sub.add_parser(
+        "check",
+        parents=[paths],
+        help="check citations, the paper list and refs.bib (offline, fast)",
+        description="Every cited key exists; every paper is cited; no paper is listed twice; refs.bib "
+        "is in sync with papers.toml; identifiers are valid. One line per finding.",
+    )
     c.add_argument("--docs", type=Path, default=Path("docs"), help="the Sphinx source folder (default: docs)")
     return parser
 
@@ -68,8 +88,9 @@ def main(argv: Sequence[str] | None = None) -> int:
                 return 2
             return _fetch_refs(args, out, err)
         if args.command == "add":
-            return add.main(args.identifier, args.papers, args.bib, key=args.key, topics=args.topic,
-                            out=out, quiet=args.quiet)
+            return add.main(
+                args.identifier, args.papers, args.bib, key=args.key, topics=args.topic, out=out, quiet=args.quiet
+            )
         return check.main(args.papers, args.bib, args.docs, out=out, quiet=args.quiet)
     except _BAD_INPUT as exc:
         err.print(f"survey {args.command}: {exc}", markup=False)
@@ -81,8 +102,15 @@ def main(argv: Sequence[str] | None = None) -> int:
 
 def _fetch_refs(args: argparse.Namespace, out: Console, err: Console) -> int:
     show_bar = not args.quiet and err.is_terminal
-    with Progress(TextColumn("{task.description}"), BarColumn(), MofNCompleteColumn(), TimeElapsedColumn(),
-                  console=err, disable=not show_bar, transient=True) as bar:
+    with Progress(
+        TextColumn("{task.description}"),
+        BarColumn(),
+        MofNCompleteColumn(),
+        TimeElapsedColumn(),
+        console=err,
+        disable=not show_bar,
+        transient=True,
+    ) as bar:
         task = bar.add_task("resolving", total=None)
 
         def plan(to_fetch: int, total: int) -> None:
@@ -91,12 +119,23 @@ def _fetch_refs(args: argparse.Namespace, out: Console, err: Console) -> int:
         def progress(phase: str, done: int) -> None:
             bar.update(task, advance=done, description=phase)
 
-        outcome = fetch.run(args.papers, args.bib, offline=args.offline, refresh=args.refresh,
-                            only=args.only, progress=progress, on_plan=plan)
+        outcome = fetch.run(
+            args.papers,
+            args.bib,
+            offline=args.offline,
+            refresh=args.refresh,
+            only=args.only,
+            progress=progress,
+            on_plan=plan,
+        )
     for key, changes in sorted(outcome.changes.items()):
         if not args.quiet:
-            out.print(f"{key}: {len(changes)} difference(s) from the stored metadata" if changes
-                      else f"{key}: stored metadata confirmed", markup=False)
+            out.print(
+                f"{key}: {len(changes)} difference(s) from the stored metadata"
+                if changes
+                else f"{key}: stored metadata confirmed",
+                markup=False,
+            )
             for change in changes:
                 out.print(f"  {change}", markup=False)
     for key, reason in sorted(outcome.failed.items()):
@@ -108,5 +147,6 @@ def _fetch_refs(args: argparse.Namespace, out: Console, err: Console) -> int:
             f"{len(outcome.failed)} failed; {outcome.requests} HTTP requests "
             f"({outcome.throttled} throttled). "
             + (f"Wrote {args.bib}." if outcome.bib_written else f"{args.bib} left unchanged."),
-            markup=False)
+            markup=False,
+        )
     return 1 if outcome.failed else 0

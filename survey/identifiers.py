@@ -31,7 +31,7 @@ def parse_arxiv_id(text: str) -> ArxivId:
     raw = text.strip()
     for prefix in _ARXIV_PREFIXES:
         if raw.lower().startswith(prefix.lower()):
-            raw = raw[len(prefix):]
+            raw = raw[len(prefix) :]
     match = _NEW_ARXIV.match(raw)
     if match:
         yymm = int(match["id"][2:4])
@@ -52,7 +52,7 @@ def normalise_doi(text: str) -> str:
     raw = text.strip()
     for prefix in _DOI_PREFIXES:
         if raw.lower().startswith(prefix):
-            raw = raw[len(prefix):]
+            raw = raw[len(prefix) :]
     if not _DOI.match(raw):
         raise ValueError(f"invalid DOI {text!r}")
     return raw.lower()

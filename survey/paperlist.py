@@ -34,8 +34,21 @@ from survey.record import ENTRY_TYPES, Paper
 
 IDENTIFIER_KINDS = ("arxiv", "doi", "s2", "title")
 _ENTRY_FIELDS = {*IDENTIFIER_KINDS, "topics", "seed", "hand", "override"}
-_HAND_FIELDS = {"title", "authors", "year", "venue", "entrytype", "doi", "url", "volume", "pages",
-                "institution", "primary_class", "checked", "authors_truncated"}
+_HAND_FIELDS = {
+    "title",
+    "authors",
+    "year",
+    "venue",
+    "entrytype",
+    "doi",
+    "url",
+    "volume",
+    "pages",
+    "institution",
+    "primary_class",
+    "checked",
+    "authors_truncated",
+}
 _KEY = re.compile(r"^[A-Za-z0-9][A-Za-z0-9_:.+-]*$")
 
 
@@ -106,12 +119,14 @@ def parse(text: str, path: Path) -> list[PaperSpec]:
 def _spec(key: str, entry: dict[str, Any], line: int, where: str) -> PaperSpec:
     unknown = set(entry) - _ENTRY_FIELDS
     if unknown:
-        raise PaperListError(f"{where}: unknown field(s) {', '.join(sorted(unknown))} "
-                             f"(identifier kinds: {', '.join(IDENTIFIER_KINDS)})")
+        raise PaperListError(
+            f"{where}: unknown field(s) {', '.join(sorted(unknown))} (identifier kinds: {', '.join(IDENTIFIER_KINDS)})"
+        )
     kinds = [k for k in IDENTIFIER_KINDS if k in entry]
     if len(kinds) != 1:
-        raise PaperListError(f"{where}: needs exactly one identifier ({', '.join(IDENTIFIER_KINDS)}), "
-                             f"found {len(kinds) or 'none'}")
+        raise PaperListError(
+            f"{where}: needs exactly one identifier ({', '.join(IDENTIFIER_KINDS)}), found {len(kinds) or 'none'}"
+        )
     kind, raw = kinds[0], entry[kinds[0]]
     if not isinstance(raw, str) or not raw.strip():
         raise PaperListError(f"{where}: {kind} must be a non-empty string")
@@ -176,8 +191,9 @@ def _hand(data: Any, arxiv: ArxivId | None, doi_id: str | None, where: str) -> t
         doi = normalise_doi(data["doi"]) if "doi" in data else doi_id
     except ValueError as exc:
         raise PaperListError(f"{where}: {exc}") from None
-    url = data.get("url") or (f"https://arxiv.org/abs/{arxiv.id}" if arxiv else
-                              f"https://doi.org/{doi}" if doi else None)
+    url = data.get("url") or (
+        f"https://arxiv.org/abs/{arxiv.id}" if arxiv else f"https://doi.org/{doi}" if doi else None
+    )
     paper = Paper(
         title=" ".join(str(data["title"]).split()),
         authors=tuple(authors) + (("others",) if data.get("authors_truncated") else ()),
@@ -204,6 +220,7 @@ def _opt_str(data: dict[str, Any], name: str, where: str) -> str | None:
 
 
 # --- editing, preserving comments and order (tomlkit) -------------------------------------
+
 
 def append_entry(text: str, key: str, kind: str, value: str, topics: list[str]) -> str:
     """papers.toml text with one new table appended; everything else byte-identical."""

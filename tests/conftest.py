@@ -11,19 +11,43 @@ sys.path.insert(0, str(Path(__file__).parent))
 from loopback import ArxivPaper, FakeArxiv, FakeS2, s2_record  # noqa: E402
 
 SAMPLES = Path(__file__).resolve().parents[2] / "shared" / "api-samples"
-FAST = {"SURVEY_ARXIV_INTERVAL": "0.05", "SURVEY_S2_INTERVAL": "0.02", "SURVEY_ARXIV_BACKOFF": "0.01",
-        "SURVEY_S2_BACKOFF": "0.01", "SURVEY_ARXIV_TIMEOUT": "2", "SURVEY_S2_TIMEOUT": "2"}
+FAST = {
+    "SURVEY_ARXIV_INTERVAL": "0.05",
+    "SURVEY_S2_INTERVAL": "0.02",
+    "SURVEY_ARXIV_BACKOFF": "0.01",
+    "SURVEY_S2_BACKOFF": "0.01",
+    "SURVEY_ARXIV_TIMEOUT": "2",
+    "SURVEY_S2_TIMEOUT": "2",
+}
 
-MAE = ArxivPaper("2111.06377", "Masked Autoencoders Are Scalable Vision Learners",
-                 ["Kaiming He", "Xinlei Chen", "Saining Xie", "Yanghao Li", "Piotr Dollár", "Ross Girshick"],
-                 published="2021-11-11T18:46:40Z", versions=3)
-VIT = ArxivPaper("2010.11929", "An Image is Worth 16x16 Words: Transformers for Image Recognition at Scale",
-                 ["Alexey Dosovitskiy", "Lucas Beyer"], published="2020-10-22T17:55:59Z", versions=2)
-PREPRINT = ArxivPaper("2107.08430", "YOLOX: Exceeding YOLO Series in 2021",
-                      ["Zheng Ge", "Songtao Liu", "Feng Wang", "Zeming Li", "Jian Sun"],
-                      published="2021-07-18T12:55:11Z", versions=2)
-OLD_STYLE = ArxivPaper("hep-th/9901001", "Old-style identifiers & 50% of the cases",
-                       ["Jane Q. Public"], published="1999-01-04T00:00:00Z", category="hep-th")
+MAE = ArxivPaper(
+    "2111.06377",
+    "Masked Autoencoders Are Scalable Vision Learners",
+    ["Kaiming He", "Xinlei Chen", "Saining Xie", "Yanghao Li", "Piotr Dollár", "Ross Girshick"],
+    published="2021-11-11T18:46:40Z",
+    versions=3,
+)
+VIT = ArxivPaper(
+    "2010.11929",
+    "An Image is Worth 16x16 Words: Transformers for Image Recognition at Scale",
+    ["Alexey Dosovitskiy", "Lucas Beyer"],
+    published="2020-10-22T17:55:59Z",
+    versions=2,
+)
+PREPRINT = ArxivPaper(
+    "2107.08430",
+    "YOLOX: Exceeding YOLO Series in 2021",
+    ["Zheng Ge", "Songtao Liu", "Feng Wang", "Zeming Li", "Jian Sun"],
+    published="2021-07-18T12:55:11Z",
+    versions=2,
+)
+OLD_STYLE = ArxivPaper(
+    "hep-th/9901001",
+    "Old-style identifiers & 50% of the cases",
+    ["Jane Q. Public"],
+    published="1999-01-04T00:00:00Z",
+    category="hep-th",
+)
 
 
 @pytest.fixture
@@ -35,19 +59,41 @@ def arxiv_server() -> Iterator[FakeArxiv]:
 @pytest.fixture
 def s2_server() -> Iterator[FakeS2]:
     records = {
-        "ARXIV:2111.06377": s2_record(MAE.title, ["Kaiming He", "Xinlei Chen", "Saining Xie", "Yanghao Li",
-                                                  "Piotr Dollár", "Ross B. Girshick"], 2022,
-                                      venue="Computer Vision and Pattern Recognition", arxiv="2111.06377",
-                                      doi="10.1109/CVPR52688.2022.01553", dblp="conf/cvpr/HeCXLDG22"),
-        "ARXIV:2010.11929": s2_record(VIT.title, ["A. Dosovitskiy", "L. Beyer"], 2020,
-                                      venue="International Conference on Learning Representations",
-                                      arxiv="2010.11929", dblp="conf/iclr/DosovitskiyB0WZ21"),
-        "ARXIV:2107.08430": s2_record(PREPRINT.title, ["Zheng Ge"], 2021, venue="arXiv.org", arxiv="2107.08430",
-                                      doi="10.48550/arXiv.2107.08430", dblp="journals/corr/abs-2107-08430"),
-        "DOI:10.1093/mind/lix.236.433": s2_record("Computing Machinery and Intelligence", ["A. Turing"], 1950,
-                                                  venue="Mind", doi="10.1093/MIND/LIX.236.433",
-                                                  types=["JournalArticle"],
-                                                  journal={"name": "Mind", "pages": "433-460", "volume": "LIX"}),
+        "ARXIV:2111.06377": s2_record(
+            MAE.title,
+            ["Kaiming He", "Xinlei Chen", "Saining Xie", "Yanghao Li", "Piotr Dollár", "Ross B. Girshick"],
+            2022,
+            venue="Computer Vision and Pattern Recognition",
+            arxiv="2111.06377",
+            doi="10.1109/CVPR52688.2022.01553",
+            dblp="conf/cvpr/HeCXLDG22",
+        ),
+        "ARXIV:2010.11929": s2_record(
+            VIT.title,
+            ["A. Dosovitskiy", "L. Beyer"],
+            2020,
+            venue="International Conference on Learning Representations",
+            arxiv="2010.11929",
+            dblp="conf/iclr/DosovitskiyB0WZ21",
+        ),
+        "ARXIV:2107.08430": s2_record(
+            PREPRINT.title,
+            ["Zheng Ge"],
+            2021,
+            venue="arXiv.org",
+            arxiv="2107.08430",
+            doi="10.48550/arXiv.2107.08430",
+            dblp="journals/corr/abs-2107-08430",
+        ),
+        "DOI:10.1093/mind/lix.236.433": s2_record(
+            "Computing Machinery and Intelligence",
+            ["A. Turing"],
+            1950,
+            venue="Mind",
+            doi="10.1093/MIND/LIX.236.433",
+            types=["JournalArticle"],
+            journal={"name": "Mind", "pages": "433-460", "volume": "LIX"},
+        ),
     }
     with FakeS2(records) as server:
         yield server

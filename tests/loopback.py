@@ -86,8 +86,11 @@ class _Handler(BaseHTTPRequestHandler):
         now = time.monotonic()
         ids = owner.request_ids(method, self.path, body)
         with state.lock:
-            too_fast = state.min_interval and state.last_start is not None and \
-                now - state.last_start < state.min_interval - 0.005
+            too_fast = (
+                state.min_interval
+                and state.last_start is not None
+                and now - state.last_start < state.min_interval - 0.005
+            )
             state.last_start = now
             state.log.append(Logged(now, method, self.path, ids, dict(self.headers)))
             fault = state.faults.pop(0) if state.faults else None
@@ -145,6 +148,7 @@ class _Service:
 
 
 # --- arXiv ---------------------------------------------------------------------------------
+
 
 def _atom_entry(paper: ArxivPaper, version: int) -> str:
     vid = f"{paper.id}v{version}"
@@ -222,9 +226,19 @@ class FakeArxiv(_Service):
 
 # --- Semantic Scholar ----------------------------------------------------------------------
 
-def s2_record(title: str, authors: list[str], year: int, venue: str = "", arxiv: str | None = None,
-              doi: str | None = None, dblp: str | None = None, types: list[str] | None = None,
-              journal: dict[str, str] | None = None, publication_venue: str | None = None) -> dict[str, Any]:
+
+def s2_record(
+    title: str,
+    authors: list[str],
+    year: int,
+    venue: str = "",
+    arxiv: str | None = None,
+    doi: str | None = None,
+    dblp: str | None = None,
+    types: list[str] | None = None,
+    journal: dict[str, str] | None = None,
+    publication_venue: str | None = None,
+) -> dict[str, Any]:
     """A paper in the shape of api-samples/s2/batch_with_null_for_unknown.json."""
     ids: dict[str, Any] = {"CorpusId": abs(hash(title)) % 10**8}
     if arxiv:
@@ -286,14 +300,20 @@ class FakeS2(_Service):
             handler.send(404, b'{"error":"Not found"}', "application/json")
 
     def throttle(self, handler: _Handler) -> None:
-        handler.send(429, b'{"message": "Too Many Requests. Please wait and try again or apply for a key '
-                          b'for higher rate limits.", "code": "429"}', "application/json")
+        handler.send(
+            429,
+            b'{"message": "Too Many Requests. Please wait and try again or apply for a key '
+            b'for higher rate limits.", "code": "429"}',
+            "application/json",
+        )
 
 
 # --- scripted faults ----------------------------------------------------------------------
 
-def status(code: int, body: bytes = b"", headers: dict[str, str] | None = None,
-           content_type: str = "text/plain") -> Fault:
+
+def status(
+    code: int, body: bytes = b"", headers: dict[str, str] | None = None, content_type: str = "text/plain"
+) -> Fault:
     return lambda handler, ids: handler.send(code, body, content_type, headers)
 
 
@@ -304,15 +324,20 @@ def rate_exceeded(code: int = 200) -> Fault:
 
 def truncated(service: _Service) -> Fault:
     """Announce the full body, send half of it, close the connection."""
+
     def fault(handler: _Handler, ids: list[str]) -> None:
-        body = service.feed_for(ids) if isinstance(service, FakeArxiv) else json.dumps(
-            [service.records.get(i) for i in ids]).encode()
+        body = (
+            service.feed_for(ids)
+            if isinstance(service, FakeArxiv)
+            else json.dumps([service.records.get(i) for i in ids]).encode()
+        )
         handler.send_response(200)
         handler.send_header("Content-Length", str(len(body)))
         handler.end_headers()
         handler.wfile.write(body[: len(body) // 2])
         handler.wfile.flush()
         handler.close_connection = True
+
     return fault
 
 
@@ -333,6 +358,7 @@ def stall(seconds: float) -> Fault:
     def fault(handler: _Handler, ids: list[str]) -> None:
         time.sleep(seconds)
         handler.close_connection = True
+
     return fault
 
 
@@ -340,4 +366,5 @@ def hang_up() -> Fault:
     def fault(handler: _Handler, ids: list[str]) -> None:
         handler.close_connection = True
         handler.connection.shutdown(2)
+
     return fault

@@ -26,14 +26,24 @@ def test_citekey_rule() -> None:
 
 def test_add_appends_keeping_comments_and_updates_refs(services: tuple[FakeArxiv, FakeS2], project: Path) -> None:
     fetch.run(project / "papers.toml", project / "refs.bib")
-    (project / "papers.toml").write_text((project / "papers.toml").read_text().replace(
-        '[ge2021yolox]\narxiv = "2107.08430"\n\n', ""))
+    (project / "papers.toml").write_text(
+        (project / "papers.toml").read_text().replace('[ge2021yolox]\narxiv = "2107.08430"\n\n', "")
+    )
     before = (project / "papers.toml").read_text()
-    assert add.main("arXiv:2107.08430", project / "papers.toml", project / "refs.bib", key=None,
-                    topics=["detection"], out=console()) == 0
+    assert (
+        add.main(
+            "arXiv:2107.08430",
+            project / "papers.toml",
+            project / "refs.bib",
+            key=None,
+            topics=["detection"],
+            out=console(),
+        )
+        == 0
+    )
     after = (project / "papers.toml").read_text()
     assert after.startswith(before)
-    assert after[len(before):] == '\n[ge2021yolox]\narxiv = "2107.08430"\ntopics = ["detection"]\n'
+    assert after[len(before) :] == '\n[ge2021yolox]\narxiv = "2107.08430"\ntopics = ["detection"]\n'
     assert "@misc{ge2021yolox," in (project / "refs.bib").read_text()
     with pytest.raises(PaperListError, match="already listed as \\[ge2021yolox\\]"):
         add.main("2107.08430", project / "papers.toml", project / "refs.bib", key=None, topics=[], out=console())
@@ -43,7 +53,8 @@ def _project_with_docs(root: Path, chapter: str) -> Path:
     (root / "papers.toml").write_text(
         '[a2020one]\narxiv = "2001.00001"\n[a2020one.hand]\ntitle = "One"\nauthors = ["Ann A"]\nyear = 2020\n\n'
         '[b2020two]\narxiv = "2001.00001v2"\n[b2020two.hand]\ntitle = "Two"\nauthors = ["Bob B"]\nyear = 2020\n\n'
-        '[c2021three]\ndoi = "10.1000/xyz"\n[c2021three.hand]\ntitle = "One"\nauthors = ["Cy C"]\nyear = 2021\n')
+        '[c2021three]\ndoi = "10.1000/xyz"\n[c2021three.hand]\ntitle = "One"\nauthors = ["Cy C"]\nyear = 2021\n'
+    )
     fetch.run(root / "papers.toml", root / "refs.bib", offline=True)
     (root / "docs").mkdir()
     (root / "docs" / "ch.md").write_text(chapter)
@@ -51,8 +62,9 @@ def _project_with_docs(root: Path, chapter: str) -> Path:
 
 
 def test_check_findings(tmp_path: Path) -> None:
-    root = _project_with_docs(tmp_path, "# Ch\n\n{cite:p}`a2020one,nope` and {cite:t}`b2020two`.\n"
-                                        "{cite:p}`{see}c2021three{p. 2}`\n")
+    root = _project_with_docs(
+        tmp_path, "# Ch\n\n{cite:p}`a2020one,nope` and {cite:t}`b2020two`.\n{cite:p}`{see}c2021three{p. 2}`\n"
+    )
     problems = check.findings(root / "papers.toml", root / "refs.bib", root / "docs")
     assert problems == [
         f"{root}/docs/ch.md:3: citekey 'nope' is not in {root}/refs.bib",

@@ -19,15 +19,27 @@ def entry(paper: Paper, key: str = "k") -> object:
 def test_specials_escaped_and_case_protected() -> None:
     title = "ViT & BERT on COCO: 50% of 3D #1_x {y} ~ ^ \\ at $O(n \\log n)$ cost"
     written = latex.title_to_latex(title)
-    assert written == (r"{ViT} \& {BERT} on {COCO:} 50\% of {3D} {\#1\_x} \textbraceleft{}y\textbraceright{} "
-                       r"\textasciitilde{} \textasciicircum{} \textbackslash{} at {$O(n \log n)$} cost")
+    assert written == (
+        r"{ViT} \& {BERT} on {COCO:} 50\% of {3D} {\#1\_x} \textbraceleft{}y\textbraceright{} "
+        r"\textasciitilde{} \textasciicircum{} \textbackslash{} at {$O(n \log n)$} cost"
+    )
     assert latex.to_text(written) == title
 
 
 def test_entry_layout_is_stable() -> None:
-    paper = Paper("Deep Residual Learning for Image Recognition", ("Kaiming He", "Xiangyu Zhang"), 2016, "hand",
-                  "inproceedings", "CVPR", "1512.03385", "cs.CV", "10.1109/cvpr.2016.90",
-                  "https://arxiv.org/abs/1512.03385", pages="770-778")
+    paper = Paper(
+        "Deep Residual Learning for Image Recognition",
+        ("Kaiming He", "Xiangyu Zhang"),
+        2016,
+        "hand",
+        "inproceedings",
+        "CVPR",
+        "1512.03385",
+        "cs.CV",
+        "10.1109/cvpr.2016.90",
+        "https://arxiv.org/abs/1512.03385",
+        pages="770-778",
+    )
     assert bibtex.write([bibtex.BibItem("he2016deep", paper)]).splitlines()[2:] == [
         "@inproceedings{he2016deep,",
         '    author = "He, Kaiming and Zhang, Xiangyu",',
@@ -47,8 +59,12 @@ def test_entry_layout_is_stable() -> None:
 
 def test_sorted_by_key_and_overrides_win() -> None:
     a = Paper("A title", ("Ann Author",), 2020, "arxiv", arxiv_id="2001.00001")
-    text = bibtex.write([bibtex.BibItem("zeta", a), bibtex.BibItem("alpha", a, {"note": "50% off", "entrytype":
-                                                                              "article", "journal": "J"})])
+    text = bibtex.write(
+        [
+            bibtex.BibItem("zeta", a),
+            bibtex.BibItem("alpha", a, {"note": "50% off", "entrytype": "article", "journal": "J"}),
+        ]
+    )
     assert text.index("@article{alpha,") < text.index("@misc{zeta,")
     assert r'note = "50\% off"' in text
 
@@ -60,21 +76,31 @@ def test_names_particles_single_names_and_others() -> None:
 
 
 def test_venue_aliases_normalise() -> None:
-    for name in ("NIPS", "Neural Information Processing Systems", "Advances in Neural Information Processing "
-                 "Systems 33", "NeurIPS 2021"):
+    for name in (
+        "NIPS",
+        "Neural Information Processing Systems",
+        "Advances in Neural Information Processing Systems 33",
+        "NeurIPS 2021",
+    ):
         assert venues.lookup(name).short == "NeurIPS"  # type: ignore[union-attr]
-    assert venues.lookup("Proceedings of the IEEE/CVF Conference on Computer Vision and Pattern Recognition "
-                         "(CVPR)").short == "CVPR"  # type: ignore[union-attr]
+    assert (
+        venues.lookup("Proceedings of the IEEE/CVF Conference on Computer Vision and Pattern Recognition (CVPR)").short
+        == "CVPR"
+    )  # type: ignore[union-attr]
     assert venues.from_dblp_key("conf/iccv/LiuL00ZLG21").short == "ICCV"  # type: ignore[union-attr]
     assert venues.from_dblp_key("journals/corr/abs-2103-14030") is None
     assert venues.lookup("arXiv.org") is None and venues.is_preprint("arXiv.org")
 
 
 # Titles as every source hands them over: whitespace collapsed to single spaces.
-unicode_text = st.text(st.characters(blacklist_categories=("Cs", "Cc"), blacklist_characters="$"),
-                       min_size=1, max_size=80).map(lambda s: " ".join(s.split())).filter(bool)
-name_part = st.text(st.characters(whitelist_categories=("Lu", "Ll", "Lo"), blacklist_characters="ǅǈǋǲ"),
-                    min_size=1, max_size=12)
+unicode_text = (
+    st.text(st.characters(blacklist_categories=("Cs", "Cc"), blacklist_characters="$"), min_size=1, max_size=80)
+    .map(lambda s: " ".join(s.split()))
+    .filter(bool)
+)
+name_part = st.text(
+    st.characters(whitelist_categories=("Lu", "Ll", "Lo"), blacklist_characters="ǅǈǋǲ"), min_size=1, max_size=12
+)
 
 
 @settings(max_examples=300, deadline=None)
@@ -90,8 +116,10 @@ def test_any_unicode_title_round_trips_through_refs_bib_and_pybtex(title: str) -
 def test_any_unicode_names_round_trip(names: list[str]) -> None:
     names = [n for n in names if n.lower() not in ("and", "others")] or ["Ann Author"]
     parsed = entry(Paper("T", tuple(names), 2021, "hand"))
-    back = [latex.to_text(" ".join(p.first_names + p.middle_names + p.prelast_names + p.last_names))
-            for p in parsed.persons["author"]]  # type: ignore[attr-defined]
+    back = [
+        latex.to_text(" ".join(p.first_names + p.middle_names + p.prelast_names + p.last_names))
+        for p in parsed.persons["author"]
+    ]  # type: ignore[attr-defined]
     assert back == names
 
 

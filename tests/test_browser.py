@@ -19,20 +19,57 @@ import pytest
 ROOT = Path(__file__).resolve().parents[1]
 CHROMIUM = Path("/usr/bin/chromium")
 ARTIFACTS = ROOT / "test-artifacts"
-CHROMIUM_FLAGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
-                  "--disable-background-networking", "--disable-component-update", "--disable-sync"]
-CHAPTERS = ["attention-pretraining", "vision-transformers", "training-design", "detection", "segmentation", "pose",
-            "scene-text", "faces-generation", "efficient-inference", "self-supervised", "multimodal",
-            "video-recognition", "efficient-video", "temporal-detection"]
+CHROMIUM_FLAGS = [
+    "--headless",
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-quic",
+    "--no-first-run",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+]
+CHAPTERS = [
+    "attention-pretraining",
+    "vision-transformers",
+    "training-design",
+    "detection",
+    "segmentation",
+    "pose",
+    "scene-text",
+    "faces-generation",
+    "efficient-inference",
+    "self-supervised",
+    "multimodal",
+    "video-recognition",
+    "efficient-video",
+    "temporal-detection",
+]
 
 
 @pytest.fixture(scope="module")
 def site(tmp_path_factory: pytest.TempPathFactory) -> Path:
     """The real docs/, built exactly as `make html` builds them (warnings are errors)."""
     out = tmp_path_factory.mktemp("site")
-    result = subprocess.run([sys.executable, "-m", "sphinx", "-b", "html", "-W", "--keep-going", "-n", "-q",
-                             "-d", str(out / "doctrees"), str(ROOT / "docs"), str(out / "html")],
-                            capture_output=True, text=True)
+    result = subprocess.run(
+        [
+            sys.executable,
+            "-m",
+            "sphinx",
+            "-b",
+            "html",
+            "-W",
+            "--keep-going",
+            "-n",
+            "-q",
+            "-d",
+            str(out / "doctrees"),
+            str(ROOT / "docs"),
+            str(out / "html"),
+        ],
+        capture_output=True,
+        text=True,
+    )
     assert result.returncode == 0, result.stderr[-5000:]
     return out / "html"
 
@@ -98,8 +135,9 @@ def browser() -> Iterator[object]:
     if not CHROMIUM.exists():
         if os.environ.get("CI"):
             pytest.fail("CI must install Debian's chromium (see .ci/run); /usr/bin/chromium is missing")
-        pytest.skip("BROWSER TEST SKIPPED: /usr/bin/chromium is not installed "
-                    "(apt-get install -y chromium); CI always runs it")
+        pytest.skip(
+            "BROWSER TEST SKIPPED: /usr/bin/chromium is not installed (apt-get install -y chromium); CI always runs it"
+        )
     from playwright.sync_api import sync_playwright
 
     with sync_playwright() as playwright:
@@ -125,8 +163,10 @@ class _Watched:
     def open(self, url: str) -> None:
         """Load a page and wait until math is typeset and its fonts are in (nothing left in flight)."""
         self.page.goto(url, wait_until="networkidle")
-        self.page.evaluate("async () => { if (window.MathJax && MathJax.startup) { await MathJax.startup.promise; }"
-                           " await document.fonts.ready; }")
+        self.page.evaluate(
+            "async () => { if (window.MathJax && MathJax.startup) { await MathJax.startup.promise; }"
+            " await document.fonts.ready; }"
+        )
         self.page.wait_for_load_state("networkidle")
 
     def _refuse_offsite(self, route: object) -> None:
@@ -175,14 +215,18 @@ def test_citation_click_lands_on_its_entry_and_hover_previews(watched: _Watched,
     link.click()
     assert page.url.endswith(f"#cite-{key}")
     assert page.locator(f'[id="cite-{key}"]').is_visible()
-    page.wait_for_function("id => { const r = document.getElementById(id).getBoundingClientRect();"
-                           " return r.top >= -1 && r.top < window.innerHeight; }", arg=f"cite-{key}", timeout=5000)
+    page.wait_for_function(
+        "id => { const r = document.getElementById(id).getBoundingClientRect();"
+        " return r.top >= -1 && r.top < window.innerHeight; }",
+        arg=f"cite-{key}",
+        timeout=5000,
+    )
 
 
 def test_cited_in_backlink_leads_back_to_the_chapter(watched: _Watched, server: str) -> None:
     page = watched.page
     page.goto(urljoin(server, "references.html"), wait_until="networkidle")
-    entry = page.locator('.survey-paper:has(.survey-cited-in a)').first
+    entry = page.locator(".survey-paper:has(.survey-cited-in a)").first
     key = entry.get_attribute("id").removeprefix("paper-")
     backlink = entry.locator(".survey-cited-in a").first
     href = backlink.get_attribute("href")
@@ -220,8 +264,9 @@ def test_paper_index_sorts_and_filters(watched: _Watched, server: str) -> None:
     assert total >= 200
 
     def visible_years() -> list[int]:
-        return [int(y) for y in page.locator("#survey-paper-index tbody tr:not([hidden]) td:nth-child(4)")
-                .all_inner_texts()]
+        return [
+            int(y) for y in page.locator("#survey-paper-index tbody tr:not([hidden]) td:nth-child(4)").all_inner_texts()
+        ]
 
     page.click('button.survey-sort[data-column="3"]')
     years = visible_years()

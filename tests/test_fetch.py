@@ -6,8 +6,18 @@ import socket
 from pathlib import Path
 
 import pytest
-from loopback import FakeArxiv, FakeS2, empty_feed, garbled, hang_up, partial_feed, rate_exceeded, stall, status, \
-    truncated
+from loopback import (
+    FakeArxiv,
+    FakeS2,
+    empty_feed,
+    garbled,
+    hang_up,
+    partial_feed,
+    rate_exceeded,
+    stall,
+    status,
+    truncated,
+)
 from pybtex.database import parse_file
 
 from survey.commands import fetch
@@ -34,8 +44,11 @@ def test_resolves_venues_preprints_and_dois(services: tuple[FakeArxiv, FakeS2], 
     assert [str(p) for p in vit.persons["author"]] == ["Dosovitskiy, Alexey", "Beyer, Lucas"]
     yolox = entries["ge2021yolox"]  # S2 says arXiv.org and a CoRR DBLP key: stays a preprint
     assert yolox.type == "misc"
-    assert (yolox.fields["eprint"], yolox.fields["archiveprefix"], yolox.fields["primaryclass"]) == \
-        ("2107.08430", "arXiv", "cs.CV")
+    assert (yolox.fields["eprint"], yolox.fields["archiveprefix"], yolox.fields["primaryclass"]) == (
+        "2107.08430",
+        "arXiv",
+        "cs.CV",
+    )
     assert "doi" not in yolox.fields  # arXiv's own DataCite DOI is not a published version
     turing = entries["turing1950computing"]
     assert turing.type == "article" and turing.fields["journal"] == "Mind"
@@ -48,8 +61,12 @@ def test_one_request_per_service_and_pacing(services: tuple[FakeArxiv, FakeS2], 
     assert len(arxiv_server.log) == 1 and len(s2_server.log) == 1
     assert sorted(arxiv_server.log[0].ids) == ["2010.11929", "2107.08430", "2111.06377"]
     assert "max_results=3" in arxiv_server.log[0].path
-    assert sorted(s2_server.log[0].ids) == ["ARXIV:2010.11929", "ARXIV:2107.08430", "ARXIV:2111.06377",
-                                             "DOI:10.1093/mind/lix.236.433"]
+    assert sorted(s2_server.log[0].ids) == [
+        "ARXIV:2010.11929",
+        "ARXIV:2107.08430",
+        "ARXIV:2111.06377",
+        "DOI:10.1093/mind/lix.236.433",
+    ]
 
 
 def test_rerun_makes_no_request_and_is_byte_identical(services: tuple[FakeArxiv, FakeS2], project: Path) -> None:
@@ -83,8 +100,9 @@ def test_only_fetches_the_named_keys(services: tuple[FakeArxiv, FakeS2], project
         run(project, only=["nosuchkey"])
 
 
-def test_offline_opens_no_socket(services: tuple[FakeArxiv, FakeS2], project: Path,
-                                 monkeypatch: pytest.MonkeyPatch) -> None:
+def test_offline_opens_no_socket(
+    services: tuple[FakeArxiv, FakeS2], project: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
     run(project)
 
     def refuse(*args: object, **kwargs: object) -> None:
@@ -104,8 +122,19 @@ def test_offline_reports_unfetched_entries(services: tuple[FakeArxiv, FakeS2], p
     assert services[0].log == [] and services[1].log == []
 
 
-@pytest.mark.parametrize("fault_name", ["rate_exceeded_200", "rate_exceeded_429", "http_500", "http_503_retry_after",
-                                        "truncated", "garbled", "empty_feed", "hang_up"])
+@pytest.mark.parametrize(
+    "fault_name",
+    [
+        "rate_exceeded_200",
+        "rate_exceeded_429",
+        "http_500",
+        "http_503_retry_after",
+        "truncated",
+        "garbled",
+        "empty_feed",
+        "hang_up",
+    ],
+)
 def test_arxiv_faults_are_retried(services: tuple[FakeArxiv, FakeS2], project: Path, fault_name: str) -> None:
     arxiv_server, _ = services
     faults = {
@@ -155,8 +184,12 @@ def test_unknown_id_is_an_error_for_that_entry_only(services: tuple[FakeArxiv, F
     assert len(arxiv_server.log) == 3 and arxiv_server.log[2].ids == ["2101.99999"]
     assert (project / "refs.bib").read_bytes() == before  # a failed run writes no refs.bib
     # ... but what was fetched is kept, so the next run asks only for the failing entry.
-    (project / "papers.toml").write_text((project / "papers.toml").read_text().replace(
-        'arxiv = "2101.99999"', 'arxiv = "2010.11929v1"').replace("[nobody2099unknown]", "[vit2020v1]"))
+    (project / "papers.toml").write_text(
+        (project / "papers.toml")
+        .read_text()
+        .replace('arxiv = "2101.99999"', 'arxiv = "2010.11929v1"')
+        .replace("[nobody2099unknown]", "[vit2020v1]")
+    )
     outcome = run(project)
     assert outcome.fetched == ["vit2020v1"] and arxiv_server.log[-1].ids == ["2010.11929v1"]
 
@@ -176,19 +209,22 @@ def test_pinned_version_is_kept_and_looked_up(services: tuple[FakeArxiv, FakeS2]
 def test_s2_all_unknown_400_and_nulls(services: tuple[FakeArxiv, FakeS2], project: Path) -> None:
     _, s2_server = services
     s2_server.records.clear()  # every id unknown: S2 answers 400 "No valid paper ids given"
-    (project / "papers.toml").write_text('[ge2021yolox]\narxiv = "2107.08430"\n\n'
-                                         '[turing1950computing]\ndoi = "10.1093/mind/lix.236.433"\n')
+    (project / "papers.toml").write_text(
+        '[ge2021yolox]\narxiv = "2107.08430"\n\n[turing1950computing]\ndoi = "10.1093/mind/lix.236.433"\n'
+    )
     outcome = run(project)
     assert s2_server.log and outcome.fetched == ["ge2021yolox"]  # arXiv alone suffices for a preprint
     assert outcome.failed == {"turing1950computing": "unknown to Semantic Scholar (DOI:10.1093/mind/lix.236.433)"}
 
 
-def test_s2_throttling_is_retried_and_key_is_sent_but_never_shown(services: tuple[FakeArxiv, FakeS2], project: Path,
-                                                                  monkeypatch: pytest.MonkeyPatch) -> None:
+def test_s2_throttling_is_retried_and_key_is_sent_but_never_shown(
+    services: tuple[FakeArxiv, FakeS2], project: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
     _, s2_server = services
     monkeypatch.setenv("S2_API_KEY", "sekret-key-123")
-    s2_server.fail_next(status(429, b'{"message": "Too Many Requests.", "code": "429"}', {"Retry-After": "0.2"}),
-                        status(503, b"{}"))
+    s2_server.fail_next(
+        status(429, b'{"message": "Too Many Requests.", "code": "429"}', {"Retry-After": "0.2"}), status(503, b"{}")
+    )
     outcome = run(project)
     assert outcome.failed == {} and outcome.throttled == 1
     assert len(s2_server.log) == 3
@@ -197,8 +233,9 @@ def test_s2_throttling_is_retried_and_key_is_sent_but_never_shown(services: tupl
         assert b"sekret" not in path.read_bytes()
 
 
-def test_s2_failure_after_retries_fails_entries_and_keeps_files(services: tuple[FakeArxiv, FakeS2], project: Path,
-                                                                monkeypatch: pytest.MonkeyPatch) -> None:
+def test_s2_failure_after_retries_fails_entries_and_keeps_files(
+    services: tuple[FakeArxiv, FakeS2], project: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
     monkeypatch.setenv("SURVEY_S2_ATTEMPTS", "2")
     _, s2_server = services
     s2_server.fail_next(status(503, b""), status(503, b""))
@@ -218,7 +255,8 @@ def test_title_entries_need_agreeing_authors_and_year(services: tuple[FakeArxiv,
         '[good]\ntitle = "Computing Machinery and Intelligence"\n\n'
         '[wrongyear]\ntitle = "Computing machinery and intelligence"\n'
         '[wrongyear.hand]\ntitle = "Computing machinery and intelligence"\nauthors = ["Alan Turing"]\nyear = 1990\n\n'
-        '[nomatch]\ntitle = "A paper nobody wrote"\n')
+        '[nomatch]\ntitle = "A paper nobody wrote"\n'
+    )
     outcome = run(project, refresh=True)
     assert outcome.fetched == ["good"]
     assert outcome.failed["wrongyear"] == "title match rejected: year 1950 does not agree with 1990"
@@ -226,12 +264,14 @@ def test_title_entries_need_agreeing_authors_and_year(services: tuple[FakeArxiv,
 
 
 def test_refresh_replaces_hand_entered_metadata_and_reports_differences(
-        services: tuple[FakeArxiv, FakeS2], project: Path) -> None:
+    services: tuple[FakeArxiv, FakeS2], project: Path
+) -> None:
     (project / "papers.toml").write_text(
         '# keep this comment\n[he2022masked]\narxiv = "2111.06377"\ntopics = ["ssl"]\n\n'
         '[he2022masked.hand]  # entered by hand\ntitle = "Masked Autoencoders Are Scalable Vision Learners"\n'
         'authors = ["Kaiming He", "Xinlei Chen", "Saining Xie", "Yanghao Li", "Piotr Dollár", "Ross Girshick"]\n'
-        'year = 2021\nchecked = ["https://papers.cool/arxiv/2111.06377"]\n')
+        'year = 2021\nchecked = ["https://papers.cool/arxiv/2111.06377"]\n'
+    )
     outcome = run(project, offline=True)
     assert outcome.hand == ["he2022masked"] and outcome.bib_written
     hand_bib = parse_file(str(project / "refs.bib")).entries["he2022masked"]
@@ -240,19 +280,23 @@ def test_refresh_replaces_hand_entered_metadata_and_reports_differences(
     assert outcome.requests == 0
     outcome = run(project, refresh=True)
     assert outcome.changes["he2022masked"] == [
-        "year: 2021 -> 2022", "entry_type: 'misc' -> 'inproceedings'", "venue: (none) -> 'CVPR'",
-        "primary_class: (none) -> 'cs.CV'", "doi: (none) -> '10.1109/cvpr52688.2022.01553'"]
+        "year: 2021 -> 2022",
+        "entry_type: 'misc' -> 'inproceedings'",
+        "venue: (none) -> 'CVPR'",
+        "primary_class: (none) -> 'cs.CV'",
+        "doi: (none) -> '10.1109/cvpr52688.2022.01553'",
+    ]
     text = (project / "papers.toml").read_text()
     assert "[he2022masked.hand]" not in text and text.startswith("# keep this comment\n[he2022masked]")
     assert parse_file(str(project / "refs.bib")).entries["he2022masked"].fields["x-source"] == "fetched from arxiv+s2"
 
 
-def test_failed_write_leaves_previous_files(services: tuple[FakeArxiv, FakeS2], project: Path,
-                                            monkeypatch: pytest.MonkeyPatch) -> None:
+def test_failed_write_leaves_previous_files(
+    services: tuple[FakeArxiv, FakeS2], project: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
     run(project)
     bib_before = (project / "refs.bib").read_bytes()
-    (project / "papers.toml").write_text((project / "papers.toml").read_text() +
-                                         '\n[old]\narxiv = "hep-th/9901001"\n')
+    (project / "papers.toml").write_text((project / "papers.toml").read_text() + '\n[old]\narxiv = "hep-th/9901001"\n')
     papers_before = (project / "papers.toml").read_bytes()
     import os
 
@@ -271,8 +315,9 @@ def test_failed_write_leaves_previous_files(services: tuple[FakeArxiv, FakeS2], 
     assert not [p for p in project.iterdir() if p.name.endswith(".tmp")]
 
 
-def test_batches_split_at_the_limits(services: tuple[FakeArxiv, FakeS2], project: Path,
-                                     monkeypatch: pytest.MonkeyPatch) -> None:
+def test_batches_split_at_the_limits(
+    services: tuple[FakeArxiv, FakeS2], project: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
     from loopback import ArxivPaper
 
     from survey.sources import arxiv as arxiv_source
@@ -294,4 +339,4 @@ def test_batches_split_at_the_limits(services: tuple[FakeArxiv, FakeS2], project
     assert [len(e.ids) for e in s2_server.log] == [25, 25, 25, 25]
     assert [e.method for e in arxiv_server.log] == ["POST", "POST", "GET"]  # long id lists go in the body
     starts = [e.time for e in arxiv_server.log]
-    assert min(b - a for a, b in zip(starts, starts[1:])) >= 0.05 - 0.005
+    assert min(b - a for a, b in zip(starts, starts[1:], strict=False)) >= 0.05 - 0.005

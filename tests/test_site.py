@@ -5,7 +5,6 @@ from __future__ import annotations
 import re
 import subprocess
 import sys
-import textwrap
 from pathlib import Path
 
 import pytest
@@ -14,16 +13,37 @@ from survey.bibliography import bibtex
 from survey.record import Paper
 
 PAPERS = {
-    "he2022masked": Paper("Masked Autoencoders Are Scalable Vision Learners", ("Kaiming He", "Xinlei Chen",
-                          "Piotr Dollár"), 2022, "hand", "inproceedings", "CVPR", "2111.06377",
-                          doi="10.1109/cvpr52688.2022.01553"),
-    "touvron2021going": Paper("Going Deeper with Image Transformers", ("Hugo Touvron", "Matthieu Cord",
-                              "Hervé Jégou"), 2021, "hand", "inproceedings", "ICCV", "2103.17239"),
-    "touvron2021training": Paper("Training data-efficient image transformers & distillation through attention",
-                                 ("Hugo Touvron", "Matthieu Cord", "Hervé Jégou"), 2021, "hand", "inproceedings",
-                                 "ICML", "2012.12877"),
-    "ge2021yolox": Paper("YOLOX: Exceeding YOLO Series in 2021", ("Zheng Ge", "Songtao Liu"), 2021, "hand",
-                         arxiv_id="2107.08430"),
+    "he2022masked": Paper(
+        "Masked Autoencoders Are Scalable Vision Learners",
+        ("Kaiming He", "Xinlei Chen", "Piotr Dollár"),
+        2022,
+        "hand",
+        "inproceedings",
+        "CVPR",
+        "2111.06377",
+        doi="10.1109/cvpr52688.2022.01553",
+    ),
+    "touvron2021going": Paper(
+        "Going Deeper with Image Transformers",
+        ("Hugo Touvron", "Matthieu Cord", "Hervé Jégou"),
+        2021,
+        "hand",
+        "inproceedings",
+        "ICCV",
+        "2103.17239",
+    ),
+    "touvron2021training": Paper(
+        "Training data-efficient image transformers & distillation through attention",
+        ("Hugo Touvron", "Matthieu Cord", "Hervé Jégou"),
+        2021,
+        "hand",
+        "inproceedings",
+        "ICML",
+        "2012.12877",
+    ),
+    "ge2021yolox": Paper(
+        "YOLOX: Exceeding YOLO Series in 2021", ("Zheng Ge", "Songtao Liu"), 2021, "hand", arxiv_id="2107.08430"
+    ),
 }
 
 CONF = """
@@ -76,8 +96,10 @@ Pretrained with MAE {cite:p}`he2022masked`; YOLOX {cite:p}`ge2021yolox` is ancho
 def make_site(root: Path, chapters: dict[str, str] | None = None) -> Path:
     (root / "refs.bib").write_text(bibtex.write([bibtex.BibItem(k, p) for k, p in PAPERS.items()]), encoding="utf-8")
     topics = {"he2022masked": '["self-supervised", "vision"]', "ge2021yolox": '["detection"]'}
-    (root / "papers.toml").write_text("".join(f'[{k}]\narxiv = "{p.arxiv_id}"\ntopics = {topics.get(k, "[]")}\n\n'
-                                              for k, p in PAPERS.items()), encoding="utf-8")
+    (root / "papers.toml").write_text(
+        "".join(f'[{k}]\narxiv = "{p.arxiv_id}"\ntopics = {topics.get(k, "[]")}\n\n' for k, p in PAPERS.items()),
+        encoding="utf-8",
+    )
     docs = root / "docs"
     docs.mkdir(exist_ok=True)
     (docs / "conf.py").write_text(CONF, encoding="utf-8")
@@ -87,8 +109,24 @@ def make_site(root: Path, chapters: dict[str, str] | None = None) -> Path:
 
 
 def build(docs: Path, *extra: str) -> subprocess.CompletedProcess[str]:
-    return subprocess.run([sys.executable, "-m", "sphinx", "-b", "html", "-W", "--keep-going", "-n", "-q", *extra,
-                           str(docs), str(docs / "_build" / "html")], capture_output=True, text=True)
+    return subprocess.run(
+        [
+            sys.executable,
+            "-m",
+            "sphinx",
+            "-b",
+            "html",
+            "-W",
+            "--keep-going",
+            "-n",
+            "-q",
+            *extra,
+            str(docs),
+            str(docs / "_build" / "html"),
+        ],
+        capture_output=True,
+        text=True,
+    )
 
 
 @pytest.fixture(scope="module")
@@ -129,12 +167,12 @@ def test_chapter_lists_hold_only_their_citations_with_links(built: Path) -> None
 
 def test_global_list_has_backlinks_and_bibtex(built: Path) -> None:
     html = (built / "references.html").read_text()
-    entry = html[html.index('id="paper-he2022masked"'):html.index('id="paper-touvron2021going"')]
+    entry = html[html.index('id="paper-he2022masked"') : html.index('id="paper-touvron2021going"')]
     assert 'href="vision.html#sec-vision-mae"' in entry and "Vision transformers › Masked pretraining" in entry
     assert 'href="detection.html#backbones"' in entry
     assert "@inproceedings{he2022masked," in entry and "Copy BibTeX" in entry
     assert "Piotr Dollár" in entry
-    yolox = html[html.index('id="paper-ge2021yolox"'):]
+    yolox = html[html.index('id="paper-ge2021yolox"') :]
     assert "https://arxiv.org/abs/2107.08430" in yolox
 
 
@@ -159,9 +197,22 @@ def test_undefined_citekey_fails_the_build_and_the_check(tmp_path: Path) -> None
     result = build(docs)
     assert result.returncode != 0
     assert 'could not find bibtex key "nobody2099"' in result.stderr
-    check = subprocess.run([sys.executable, "-m", "survey", "check", "--papers", str(tmp_path / "papers.toml"),
-                            "--bib", str(tmp_path / "refs.bib"), "--docs", str(docs)],
-                           capture_output=True, text=True)
+    check = subprocess.run(
+        [
+            sys.executable,
+            "-m",
+            "survey",
+            "check",
+            "--papers",
+            str(tmp_path / "papers.toml"),
+            "--bib",
+            str(tmp_path / "refs.bib"),
+            "--docs",
+            str(docs),
+        ],
+        capture_output=True,
+        text=True,
+    )
     assert check.returncode == 1
     assert f"{docs / 'detection.md'}:6: citekey 'nobody2099' is not in" in check.stdout
 
@@ -171,7 +222,9 @@ def test_incremental_build_updates_backlinks(tmp_path: Path) -> None:
     assert build(docs).returncode == 0
     out = docs / "_build" / "html"
     assert "detection.html" in (out / "references.html").read_text().split('id="paper-ge2021yolox"')[1]
-    (docs / "detection.md").write_text(CHAPTERS["detection"].replace(" YOLOX {cite:p}`ge2021yolox` is anchor-free.", ""))
+    (docs / "detection.md").write_text(
+        CHAPTERS["detection"].replace(" YOLOX {cite:p}`ge2021yolox` is anchor-free.", "")
+    )
     result = build(docs)
     assert result.returncode == 0, result.stderr
     assert "Not cited in any chapter." in (out / "references.html").read_text().split('id="paper-ge2021yolox"')[1]
@@ -180,8 +233,12 @@ def test_incremental_build_updates_backlinks(tmp_path: Path) -> None:
 def test_unlisted_bib_entry_is_a_named_warning(tmp_path: Path) -> None:
     docs = make_site(tmp_path)
     papers = (tmp_path / "papers.toml").read_text()
-    (tmp_path / "papers.toml").write_text(papers.replace('[ge2021yolox]\narxiv = "2107.08430"\ntopics = ["detection"]\n', ""))
+    (tmp_path / "papers.toml").write_text(
+        papers.replace('[ge2021yolox]\narxiv = "2107.08430"\ntopics = ["detection"]\n', "")
+    )
     result = build(docs)
     assert "refs.bib entry 'ge2021yolox' is not listed in papers.toml [survey.unlisted]" in result.stderr
-    (docs / "conf.py").write_text(CONF.replace('"bibtex.duplicate_citation"]', '"bibtex.duplicate_citation", "survey.unlisted"]'))
+    (docs / "conf.py").write_text(
+        CONF.replace('"bibtex.duplicate_citation"]', '"bibtex.duplicate_citation", "survey.unlisted"]')
+    )
     assert build(docs, "-E").returncode == 0

@@ -39,8 +39,9 @@ def test_unknown_ids_are_silently_omitted_by_arxiv() -> None:
 
 
 def test_error_feeds_current_and_legacy() -> None:
-    assert arxiv.parse((ARXIV / "arxivpy-id_abc_error_http400.xml").read_bytes()).errors == \
-        ("incorrect id format for abc",)
+    assert arxiv.parse((ARXIV / "arxivpy-id_abc_error_http400.xml").read_bytes()).errors == (
+        "incorrect id format for abc",
+    )
     legacy = arxiv.parse((ARXIV / "manual-error_malformed_id_legacy.xml").read_bytes())
     assert legacy.errors == ("incorrect id format for 1234.12345",) and legacy.entries == ()
 
@@ -95,8 +96,12 @@ def test_s2_batch_with_null_for_unknown() -> None:
 def test_s2_full_record_and_authors_only() -> None:
     (paper,) = semantic_scholar.parse_batch(b"[" + (S2 / "paper_full_fields_trimmed.json").read_bytes() + b"]")
     assert paper is not None
-    assert (paper.dblp, paper.doi, paper.volume, paper.pages) == ("journals/x/Turing50", "10.1093/MIND/LIX.236.433",
-                                                                  "LIX", "433-460")
+    assert (paper.dblp, paper.doi, paper.volume, paper.pages) == (
+        "journals/x/Turing50",
+        "10.1093/MIND/LIX.236.433",
+        "LIX",
+        "433-460",
+    )
     assert paper.venues == ("The Philosophy of Artificial Intelligence", "Mind")
     authors = semantic_scholar.parse_batch((S2 / "batch_fields_authors.json").read_bytes())
     assert authors[0] is not None and authors[0].authors == ("Marianne Bertrand", "E. Duflo", "S. Mullainathan")

@@ -18,8 +18,19 @@ from survey.record import Paper
 
 #: Field order in refs.bib; override fields the table does not name follow, sorted.
 FIELD_ORDER = (
-    "title", "booktitle", "journal", "institution", "year", "volume", "pages",
-    "doi", "eprint", "archiveprefix", "primaryclass", "url", "x-source",
+    "title",
+    "booktitle",
+    "journal",
+    "institution",
+    "year",
+    "volume",
+    "pages",
+    "doi",
+    "eprint",
+    "archiveprefix",
+    "primaryclass",
+    "url",
+    "x-source",
 )
 #: Value of ``x-source`` for hand-entered metadata, so it stays visible in refs.bib too.
 HAND_ENTERED = "hand-entered"

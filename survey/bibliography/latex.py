@@ -50,8 +50,9 @@ def _part_needs_protection(part: str) -> bool:
 
 def _escape_title_text(text: str) -> str:
     """Escape plain title text word by word, bracing words whose capitals matter."""
-    return _WORD.sub(lambda m: "{" + escape(m.group(0)) + "}" if _needs_protection(m.group(0))
-                     else escape(m.group(0)), text)
+    return _WORD.sub(
+        lambda m: "{" + escape(m.group(0)) + "}" if _needs_protection(m.group(0)) else escape(m.group(0)), text
+    )
 
 
 def title_to_latex(title: str) -> str:
@@ -59,7 +60,7 @@ def title_to_latex(title: str) -> str:
     ``ViT``, ``BERT``, ``COCO`` and ``3D`` that sentence-casing styles must not lowercase."""
     parts, last = [], 0
     for match in _MATH.finditer(title):
-        parts.append(_escape_title_text(title[last:match.start()]))
+        parts.append(_escape_title_text(title[last : match.start()]))
         parts.append("{" + match.group(0) + "}")
         last = match.end()
     parts.append(_escape_title_text(title[last:]))

@@ -15,7 +15,9 @@ from survey.identifiers import normalise_doi, parse_arxiv_id
 from survey.paperlist import PaperListError, PaperSpec
 from survey.record import Paper
 
-_STOPWORDS = frozenset(["a", "an", "the", "on", "of", "for", "in", "to", "and", "with", "via", "is", "are", "do", "does", "how", "what", "why", "towards", "toward", "beyond", "from", "by", "at", "as"])
+_STOPWORDS = frozenset(
+    "a an the on of for in to and with via is are do does how what why towards toward beyond from by at as".split()  # noqa: SIM905
+)
 
 
 def citekey(paper: Paper, taken: set[str]) -> str:
@@ -53,8 +55,9 @@ def _identify(identifier: str) -> tuple[str, str]:
     return "title", " ".join(text.split())
 
 
-def main(identifier: str, papers: Path, bib: Path, *, key: str | None, topics: list[str],
-         out: Console, quiet: bool = False) -> int:
+def main(
+    identifier: str, papers: Path, bib: Path, *, key: str | None, topics: list[str], out: Console, quiet: bool = False
+) -> int:
     kind, value = _identify(identifier)
     text = papers.read_text(encoding="utf-8") if papers.exists() else ""
     specs = paperlist.load(papers) if papers.exists() else []
@@ -82,13 +85,18 @@ def main(identifier: str, papers: Path, bib: Path, *, key: str | None, topics: l
     write_atomic(papers, new_text)
     bib_text, missing = render(new_specs, stored)
     if missing:
-        out.print(f"added [{new_key}]; {bib} not updated: {len(missing)} other entries have no metadata yet "
-                  "(run `survey fetch-refs`)", markup=False)
+        out.print(
+            f"added [{new_key}]; {bib} not updated: {len(missing)} other entries have no metadata yet "
+            "(run `survey fetch-refs`)",
+            markup=False,
+        )
     else:
         write_atomic(bib, bib_text)
     if not quiet:
-        out.print(f"[{new_key}] {paper.title} ({', '.join(paper.authors[:3])}"
-                  f"{' et al.' if len(paper.authors) > 3 else ''}, {paper.venue or 'arXiv'} {paper.year})",
-                  markup=False)
+        out.print(
+            f"[{new_key}] {paper.title} ({', '.join(paper.authors[:3])}"
+            f"{' et al.' if len(paper.authors) > 3 else ''}, {paper.venue or 'arXiv'} {paper.year})",
+            markup=False,
+        )
         out.print(f"Cite it as {{cite:t}}`{new_key}` or {{cite:p}}`{new_key}`", markup=False)
     return 0

@@ -64,8 +64,9 @@ def findings(papers: Path, bib: Path, docs: Path) -> list[str]:
             marks.add("title " + "".join(c for c in paper.title.lower() if c.isalnum()))
         for mark in sorted(marks):
             if mark in seen and seen[mark] != spec.key:
-                problems.append(f"{papers}:{spec.line}: [{spec.key}] is the same paper as [{seen[mark]}] "
-                                f"(same {mark.split()[0]})")
+                problems.append(
+                    f"{papers}:{spec.line}: [{spec.key}] is the same paper as [{seen[mark]}] (same {mark.split()[0]})"
+                )
             seen.setdefault(mark, spec.key)
     text, missing = render(specs, stored)
     for key in missing:

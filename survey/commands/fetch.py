@@ -64,9 +64,16 @@ def current_record(spec: PaperSpec, stored: dict[str, store.Stored]) -> Paper | 
     return spec.hand
 
 
-def run(papers: Path, bib: Path, *, offline: bool = False, refresh: bool = False,
-        only: list[str] | None = None, progress: Progress | None = None,
-        on_plan: Callable[[int, int], None] | None = None) -> Outcome:
+def run(
+    papers: Path,
+    bib: Path,
+    *,
+    offline: bool = False,
+    refresh: bool = False,
+    only: list[str] | None = None,
+    progress: Progress | None = None,
+    on_plan: Callable[[int, int], None] | None = None,
+) -> Outcome:
     """The whole command. Raises PaperListError / StoreError / OutputError on bad input."""
     specs = paperlist.load(papers)
     by_key = {s.key: s for s in specs}
@@ -136,8 +143,11 @@ def _s2_id(spec: PaperSpec) -> str:
     return f"DOI:{spec.value}" if spec.kind == "doi" else spec.value
 
 
-def resolve(specs: list[PaperSpec], progress: Progress | None = None) -> tuple[dict[str, Paper], dict[str, str], tuple[int, int]]:
+def resolve(
+    specs: list[PaperSpec], progress: Progress | None = None
+) -> tuple[dict[str, Paper], dict[str, str], tuple[int, int]]:
     """Ask arXiv and S2 about ``specs``; (records, failures by key, (requests, throttled))."""
+
     def tick(phase: str) -> Callable[[int], None]:
         return lambda n: progress(phase, n) if progress else None
 
@@ -154,12 +164,14 @@ def resolve(specs: list[PaperSpec], progress: Progress | None = None) -> tuple[d
         s2_client = semantic_scholar.new_client()
         clients += [arxiv_client, s2_client]
         if arxiv_specs:
-            found, arxiv_failed = arxiv.fetch(arxiv_client, [s.arxiv for s in arxiv_specs if s.arxiv],
-                                              on_progress=tick("arXiv"))
+            found, arxiv_failed = arxiv.fetch(
+                arxiv_client, [s.arxiv for s in arxiv_specs if s.arxiv], on_progress=tick("arXiv")
+            )
         id_specs = [s for s in specs if s.kind != "title"]
         if id_specs:
-            s2_answers, s2_failed = semantic_scholar.fetch_batch(s2_client, [_s2_id(s) for s in id_specs],
-                                                                 on_progress=tick("Semantic Scholar"))
+            s2_answers, s2_failed = semantic_scholar.fetch_batch(
+                s2_client, [_s2_id(s) for s in id_specs], on_progress=tick("Semantic Scholar")
+            )
         for spec in specs:
             if spec.kind == "title":
                 try:
@@ -193,9 +205,15 @@ def resolve(specs: list[PaperSpec], progress: Progress | None = None) -> tuple[d
             client.close()
 
 
-def _resolve(spec: PaperSpec, found: dict[ArxivId, arxiv.ArxivEntry], arxiv_failed: dict[ArxivId, str],
-             s2_answers: dict[str, S2Paper | None], s2_failed: dict[str, str],
-             matches: dict[str, S2Paper | None], extra: dict[str, ArxivId]) -> tuple[str | None, Paper | None]:
+def _resolve(
+    spec: PaperSpec,
+    found: dict[ArxivId, arxiv.ArxivEntry],
+    arxiv_failed: dict[ArxivId, str],
+    s2_answers: dict[str, S2Paper | None],
+    s2_failed: dict[str, str],
+    matches: dict[str, S2Paper | None],
+    extra: dict[str, ArxivId],
+) -> tuple[str | None, Paper | None]:
     if spec.kind == "title":
         s2 = matches.get(spec.key)
         if s2 is None:

@@ -77,16 +77,18 @@ def parse(body: bytes) -> Feed:
         if not match:
             raise MalformedFeed(f"arXiv entry with unexpected id {raw_id!r}")
         primary = node.find("arxiv:primary_category", _NS)
-        entries.append(ArxivEntry(
-            id=match["id"],
-            version=int(match["version"] or 1),
-            title=_text(node.find("a:title", _NS)),
-            authors=tuple(_text(a.find("a:name", _NS)) for a in node.findall("a:author", _NS)),
-            published_year=int(_text(node.find("a:published", _NS))[:4]),
-            primary_class=primary.get("term") if primary is not None else None,
-            doi=_text(node.find("arxiv:doi", _NS)) or None,
-            journal_ref=_text(node.find("arxiv:journal_ref", _NS)) or None,
-        ))
+        entries.append(
+            ArxivEntry(
+                id=match["id"],
+                version=int(match["version"] or 1),
+                title=_text(node.find("a:title", _NS)),
+                authors=tuple(_text(a.find("a:name", _NS)) for a in node.findall("a:author", _NS)),
+                published_year=int(_text(node.find("a:published", _NS))[:4]),
+                primary_class=primary.get("term") if primary is not None else None,
+                doi=_text(node.find("arxiv:doi", _NS)) or None,
+                journal_ref=_text(node.find("arxiv:journal_ref", _NS)) or None,
+            )
+        )
     return Feed(tuple(entries), tuple(errors))
 
 
@@ -117,8 +119,9 @@ def _request(client: PacedClient, ids: list[str]) -> Feed:
     return client.request("GET", base_url(), _handle, params=params)
 
 
-def fetch(client: PacedClient, ids: Iterable[ArxivId], rounds: int = 3,
-          on_progress: Callable[[int], None] | None = None) -> tuple[dict[ArxivId, ArxivEntry], dict[ArxivId, str]]:
+def fetch(
+    client: PacedClient, ids: Iterable[ArxivId], rounds: int = 3, on_progress: Callable[[int], None] | None = None
+) -> tuple[dict[ArxivId, ArxivEntry], dict[ArxivId, str]]:
     """Look up ids in batches; returns (found, failed-with-reason). Ids a feed leaves out are
     asked for again, up to ``rounds`` times, before they count as failed."""
     wanted = list(dict.fromkeys(ids))
@@ -130,7 +133,7 @@ def fetch(client: PacedClient, ids: Iterable[ArxivId], rounds: int = 3,
             break
         missing: list[ArxivId] = []
         for start in range(0, len(pending), MAX_IDS_PER_REQUEST):
-            batch = pending[start:start + MAX_IDS_PER_REQUEST]
+            batch = pending[start : start + MAX_IDS_PER_REQUEST]
             try:
                 feed = _request(client, [str(i) for i in batch])
             except SourceError as exc:

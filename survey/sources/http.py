@@ -73,8 +73,9 @@ class PacedClient:
     """An httpx client with a single connection whose request starts are at least
     ``policy.min_interval`` apart, retried on transient failures."""
 
-    def __init__(self, policy: Policy, headers: dict[str, str] | None = None,
-                 sleep: Callable[[float], None] = time.sleep) -> None:
+    def __init__(
+        self, policy: Policy, headers: dict[str, str] | None = None, sleep: Callable[[float], None] = time.sleep
+    ) -> None:
         self.policy = policy
         self.stats = Stats()
         self._sleep = sleep

@@ -105,6 +105,7 @@ def _batch_handler(count: int) -> Callable[[httpx.Response], list[S2Paper | None
         if len(papers) != count:
             raise MalformedJSON(f"Semantic Scholar returned {len(papers)} records for {count} ids")
         return papers
+
     return handle
 
 
@@ -115,17 +116,23 @@ def _match_handler(response: httpx.Response) -> S2Paper | None:
     return parse_match(response.content)
 
 
-def fetch_batch(client: PacedClient, ids: Sequence[str],
-                on_progress: Callable[[int], None] | None = None) -> tuple[dict[str, S2Paper | None], dict[str, str]]:
+def fetch_batch(
+    client: PacedClient, ids: Sequence[str], on_progress: Callable[[int], None] | None = None
+) -> tuple[dict[str, S2Paper | None], dict[str, str]]:
     """Look up ``ARXIV:``/``DOI:``/paper ids, 500 per request; returns (answers, failed)."""
     answers: dict[str, S2Paper | None] = {}
     failed: dict[str, str] = {}
     unique = list(dict.fromkeys(ids))
     for start in range(0, len(unique), MAX_IDS_PER_REQUEST):
-        batch = unique[start:start + MAX_IDS_PER_REQUEST]
+        batch = unique[start : start + MAX_IDS_PER_REQUEST]
         try:
-            papers = client.request("POST", f"{base_url()}/paper/batch", _batch_handler(len(batch)),
-                                    params={"fields": FIELDS}, json={"ids": batch})
+            papers = client.request(
+                "POST",
+                f"{base_url()}/paper/batch",
+                _batch_handler(len(batch)),
+                params={"fields": FIELDS},
+                json={"ids": batch},
+            )
         except SourceError as exc:
             failed.update((i, f"Semantic Scholar: {exc}") for i in batch)
             continue
@@ -137,5 +144,6 @@ def fetch_batch(client: PacedClient, ids: Sequence[str],
 
 def match_title(client: PacedClient, title: str) -> S2Paper | None:
     """S2's best title match (the caller decides whether to trust it)."""
-    return client.request("GET", f"{base_url()}/paper/search/match", _match_handler,
-                          params={"query": title, "fields": FIELDS})
+    return client.request(
+        "GET", f"{base_url()}/paper/search/match", _match_handler, params={"query": title, "fields": FIELDS}
+    )

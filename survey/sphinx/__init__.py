@@ -54,8 +54,12 @@ def _builder_inited(app: Sphinx) -> None:
         for key in sorted(set(cat.entries) - listed):
             logger.warning("refs.bib entry %r is not listed in papers.toml", key, type="survey", subtype="unlisted")
         for key in sorted(listed - set(cat.entries)):
-            logger.warning("papers.toml entry %r is missing from refs.bib: run `survey fetch-refs`", key,
-                           type="survey", subtype="missing")
+            logger.warning(
+                "papers.toml entry %r is missing from refs.bib: run `survey fetch-refs`",
+                key,
+                type="survey",
+                subtype="missing",
+            )
 
 
 def _doctree_resolved(app: Sphinx, doctree: nodes.document, docname: str) -> None:
@@ -93,5 +97,4 @@ def setup(app: Sphinx) -> dict[str, Any]:
     app.add_css_file("survey.css")
     app.add_js_file("survey-papers.js")
     app.add_js_file("survey.js")
-    return {"version": __version__, "parallel_read_safe": True, "parallel_write_safe": True,
-            "env_version": 1}
+    return {"version": __version__, "parallel_read_safe": True, "parallel_write_safe": True, "env_version": 1}

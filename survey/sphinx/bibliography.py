@@ -11,7 +11,7 @@ from sphinxcontrib.bibtex.directives import BibliographyDirective
 _SELECTORS = ("filter", "all", "cited", "notcited")
 
 
-class ChapterBibliographyDirective(BibliographyDirective):  # type: ignore[misc]
+class ChapterBibliographyDirective(BibliographyDirective):
     def _get_filter(self) -> ast.AST:
         if any(option in self.options for option in _SELECTORS):
             return super()._get_filter()

@@ -64,11 +64,16 @@ def load(bib: Path, papers: Path | None) -> Catalog:
 
 @lru_cache(maxsize=4)
 def _load(digest: str, bib_text: str, papers_text: str) -> Catalog:
-    topics = {key: tuple(v.get("topics", ())) for key, v in tomllib.loads(papers_text).items()
-              if isinstance(v, dict)} if papers_text else {}
+    topics = (
+        {key: tuple(v.get("topics", ())) for key, v in tomllib.loads(papers_text).items() if isinstance(v, dict)}
+        if papers_text
+        else {}
+    )
     starts = [(m.start(), m.group(1)) for m in _ENTRY_START.finditer(bib_text)]
-    raw = {key: bib_text[start:(starts[i + 1][0] if i + 1 < len(starts) else len(bib_text))].strip()
-           for i, (start, key) in enumerate(starts)}
+    raw = {
+        key: bib_text[start : (starts[i + 1][0] if i + 1 < len(starts) else len(bib_text))].strip()
+        for i, (start, key) in enumerate(starts)
+    }
     data = parse_string(bib_text, "bibtex")
     entries = {}
     for key, entry in data.entries.items():

@@ -107,8 +107,9 @@ def _sorted_keys(catalog: Catalog) -> list[str]:
     return sorted(catalog.entries, key=lambda k: (catalog.labels[k].lower(), k))
 
 
-def _reference_list(app: Sphinx, fromdoc: str, catalog: Catalog,
-                    cited: dict[str, list[citations.CitePlace]]) -> nodes.Element:
+def _reference_list(
+    app: Sphinx, fromdoc: str, catalog: Catalog, cited: dict[str, list[citations.CitePlace]]
+) -> nodes.Element:
     env = app.env
     container = nodes.container(classes=["survey-paper-list"])
     for key in _sorted_keys(catalog):
@@ -116,8 +117,12 @@ def _reference_list(app: Sphinx, fromdoc: str, catalog: Catalog,
         item = nodes.container(ids=[f"paper-{key}"], classes=["survey-paper"])
         text = nodes.paragraph(classes=["survey-paper-entry"])
         text += nodes.strong(text=catalog.labels[key])
-        text += nodes.Text(" — " + ", ".join(a for a in entry.authors if a != "others")
-                           + (" et al." if "others" in entry.authors else "") + ". ")
+        text += nodes.Text(
+            " — "
+            + ", ".join(a for a in entry.authors if a != "others")
+            + (" et al." if "others" in entry.authors else "")
+            + ". "
+        )
         text += nodes.emphasis(text=entry.title)
         text += nodes.Text(". " + (f"{entry.venue}, " if entry.venue else "") + f"{entry.year}.")
         for label, url in _links(entry):
@@ -130,9 +135,9 @@ def _reference_list(app: Sphinx, fromdoc: str, catalog: Catalog,
         for i, place in enumerate(places):
             if i:
                 backlinks += nodes.Text("; ")
-            backlinks += nodes.reference(text=_place_text(env, place),
-                                         refuri=_uri(app, fromdoc, place.docname, place.section_id),
-                                         internal=True)
+            backlinks += nodes.reference(
+                text=_place_text(env, place), refuri=_uri(app, fromdoc, place.docname, place.section_id), internal=True
+            )
         item += backlinks
         item += nodes.raw("", _bibtex_html(entry), format="html")
         container += item
@@ -152,13 +157,16 @@ def _links(entry: CatalogEntry) -> list[tuple[str, str]]:
 
 def _bibtex_html(entry: CatalogEntry) -> str:
     key = html.escape(entry.key)
-    return (f'<div class="survey-bibtex"><button type="button" class="survey-copy-bibtex" data-key="{key}">'
-            f'Copy BibTeX</button><details><summary>BibTeX</summary>'
-            f'<pre id="bibtex-{key}">{html.escape(entry.bibtex)}</pre></details></div>')
+    return (
+        f'<div class="survey-bibtex"><button type="button" class="survey-copy-bibtex" data-key="{key}">'
+        f"Copy BibTeX</button><details><summary>BibTeX</summary>"
+        f'<pre id="bibtex-{key}">{html.escape(entry.bibtex)}</pre></details></div>'
+    )
 
 
-def _index_table(app: Sphinx, fromdoc: str, catalog: Catalog,
-                 cited: dict[str, list[citations.CitePlace]]) -> nodes.Element:
+def _index_table(
+    app: Sphinx, fromdoc: str, catalog: Catalog, cited: dict[str, list[citations.CitePlace]]
+) -> nodes.Element:
     env = app.env
     target = list_page(env)
     topics = sorted({t for e in catalog.entries.values() for t in e.topics})
@@ -172,19 +180,26 @@ def _index_table(app: Sphinx, fromdoc: str, catalog: Catalog,
         chapters = citations.places_by_doc(cited.get(key, []))
         chapter_links = "<br>".join(
             f'<a href="{esc(_uri(app, fromdoc, doc, ""))}">'
-            f'{esc(env.titles[doc].astext() if doc in env.titles else doc)}</a>' for doc in chapters)
+            f"{esc(env.titles[doc].astext() if doc in env.titles else doc)}</a>"
+            for doc in chapters
+        )
         links = " ".join(f'<a href="{esc(url)}">{esc(label.split(":")[0])}</a>' for label, url in _links(entry))
-        authors = ", ".join(a for a in entry.authors if a != "others") + (" et al." if "others" in entry.authors else "")
+        authors = ", ".join(a for a in entry.authors if a != "others") + (
+            " et al." if "others" in entry.authors else ""
+        )
         rows.append(
             f'<tr data-topics="{esc(" ".join(entry.topics))}">'
             f"<td><code>{esc(key)}</code></td><td>{title}</td><td>{esc(authors)}</td>"
             f'<td data-sort="{esc(entry.year)}">{esc(entry.year)}</td><td>{esc(entry.venue) or "arXiv preprint"}</td>'
             f'<td>{esc(", ".join(entry.topics))}</td><td data-sort="{len(chapters)}">{chapter_links}</td>'
-            f"<td>{links}</td></tr>")
+            f"<td>{links}</td></tr>"
+        )
     options = "".join(f'<option value="{esc(t)}">{esc(t)}</option>' for t in topics)
     columns = ["Key", "Title", "Authors", "Year", "Venue", "Topics", "Cited in", "Links"]
-    head = "".join(f'<th aria-sort="none"><button type="button" class="survey-sort" data-column="{i}">'
-                   f"{name}</button></th>" for i, name in enumerate(columns))
+    head = "".join(
+        f'<th aria-sort="none"><button type="button" class="survey-sort" data-column="{i}">{name}</button></th>'
+        for i, name in enumerate(columns)
+    )
     markup = (
         '<div class="survey-index">'
         '<div class="survey-index-controls">'
@@ -192,7 +207,8 @@ def _index_table(app: Sphinx, fromdoc: str, catalog: Catalog,
         f'<label>Topic <select id="survey-topic"><option value="">all topics</option>{options}</select></label> '
         f'<span id="survey-count" aria-live="polite">{len(rows)} papers</span></div>'
         f'<div class="survey-table-wrap"><table id="survey-paper-index" class="survey-paper-index">'
-        f"<thead><tr>{head}</tr></thead><tbody>{''.join(rows)}</tbody></table></div></div>")
+        f"<thead><tr>{head}</tr></thead><tbody>{''.join(rows)}</tbody></table></div></div>"
+    )
     return nodes.raw("", markup, format="html")
 
 
@@ -200,9 +216,16 @@ def data_script(catalog: Catalog) -> str:
     """``window.SURVEY_PAPERS``: what hover previews show, keyed by citekey."""
     import json
 
-    data = {key: {"t": e.title, "a": [a for a in e.authors if a != "others"], "x": "others" in e.authors,
-                  "v": e.venue, "y": e.year}
-            for key, e in sorted(catalog.entries.items())}
+    data = {
+        key: {
+            "t": e.title,
+            "a": [a for a in e.authors if a != "others"],
+            "x": "others" in e.authors,
+            "v": e.venue,
+            "y": e.year,
+        }
+        for key, e in sorted(catalog.entries.items())
+    }
     return "window.SURVEY_PAPERS = " + json.dumps(data, ensure_ascii=False, separators=(",", ":")) + ";\n"
 
 
