@@ -77,10 +77,18 @@ class PaperSpec:
         return f"{self.kind}:{self.value}"
 
 
-def _line_of(text: str, key: str) -> int:
-    pattern = re.compile(r"^[ \t]*\[[ \t]*(\"?)" + re.escape(key) + r"\1[ \t]*\]", re.M)
-    match = pattern.search(text)
-    return text.count("\n", 0, match.start()) + 1 if match else 0
+_HEADER = re.compile(r'^[ \t]*\[[ \t]*("?)([^\]".]+)\1[ \t]*\]', re.M)
+
+
+def _header_lines(text: str) -> dict[str, int]:
+    """citekey -> line of its ``[citekey]`` header (first occurrence), in one pass."""
+    lines: dict[str, int] = {}
+    line, last = 1, 0
+    for match in _HEADER.finditer(text):
+        line += text.count("\n", last, match.start())
+        last = match.start()
+        lines.setdefault(match.group(2).strip(), line)
+    return lines
 
 
 def load(path: Path) -> list[PaperSpec]:
@@ -102,8 +110,9 @@ def parse(text: str, path: Path) -> list[PaperSpec]:
         raise PaperListError(f"{path}: TOML syntax error: {exc}") from None
     specs: list[PaperSpec] = []
     seen: dict[str, str] = {}
+    lines = _header_lines(text)
     for key, entry in data.items():
-        line = _line_of(text, key)
+        line = lines.get(key, 0)
         where = f"{path}:{line}: [{key}]"
         if not isinstance(entry, dict):
             raise PaperListError(f"{where}: expected a table, got a {type(entry).__name__}")

@@ -174,7 +174,7 @@ def _atom_entry(paper: ArxivPaper, version: int) -> str:
   </entry>"""
 
 
-def atom_feed(entries: list[str], query: str = "") -> bytes:
+def atom_feed(entries: list[str], query: str = "", total: int | None = None, start: int = 0) -> bytes:
     """A feed in the current export.arxiv.org format (see api-samples/arxiv/arxivpy-*.xml)."""
     return f"""<?xml version='1.0' encoding='UTF-8'?>
 <feed xmlns:opensearch="http://a9.com/-/spec/opensearch/1.1/" xmlns:arxiv="http://arxiv.org/schemas/atom" xmlns="http://www.w3.org/2005/Atom">
@@ -183,8 +183,8 @@ def atom_feed(entries: list[str], query: str = "") -> bytes:
   <updated>2026-04-12T22:10:19Z</updated>
   <link href="https://arxiv.org/api/query?{escape(query)}" type="application/atom+xml"/>
   <opensearch:itemsPerPage>{len(entries)}</opensearch:itemsPerPage>
-  <opensearch:totalResults>{len(entries)}</opensearch:totalResults>
-  <opensearch:startIndex>0</opensearch:startIndex>{"".join(entries)}
+  <opensearch:totalResults>{len(entries) if total is None else total}</opensearch:totalResults>
+  <opensearch:startIndex>{start}</opensearch:startIndex>{"".join(entries)}
 </feed>
 """.encode()
 
@@ -200,13 +200,18 @@ class FakeArxiv(_Service):
     def url(self) -> str:
         return f"{self.base}/api/query"
 
-    def request_ids(self, method: str, path: str, body: bytes) -> list[str]:
+    @staticmethod
+    def _query(method: str, path: str, body: bytes) -> dict[str, list[str]]:
         query = parse_qs(urlsplit(path).query)
         if method == "POST":
             query.update(parse_qs(body.decode()))
-        return [i for i in ",".join(query.get("id_list", [""])).split(",") if i]
+        return query
 
-    def feed_for(self, ids: list[str]) -> bytes:
+    def request_ids(self, method: str, path: str, body: bytes) -> list[str]:
+        return [i for i in ",".join(self._query(method, path, body).get("id_list", [""])).split(",") if i]
+
+    def feed_for(self, ids: list[str], start: int = 0, max_results: int | None = None) -> bytes:
+        """The feed for an id list; like arXiv, one page of ``max_results`` from ``start``."""
         entries = []
         for wanted in ids:
             match = re.match(r"^(.*?)(?:v(\d+))?$", wanted)
@@ -215,10 +220,15 @@ class FakeArxiv(_Service):
             paper = self.papers.get(base)
             if paper and (pinned is None or pinned <= paper.versions):
                 entries.append(_atom_entry(paper, pinned or paper.versions))
-        return atom_feed(entries, f"id_list={','.join(ids)}")
+        total = len(entries)
+        page = entries[start : start + (10 if max_results is None else max_results)]
+        return atom_feed(page, f"id_list={','.join(ids)}", total=total, start=start)
 
     def answer(self, handler: _Handler, method: str, ids: list[str], body: bytes) -> None:
-        handler.send(200, self.feed_for(ids), "application/atom+xml; charset=utf-8")
+        query = self._query(method, handler.path, body)
+        start = int(query.get("start", ["0"])[0])
+        max_results = int(query["max_results"][0]) if "max_results" in query else None
+        handler.send(200, self.feed_for(ids, start, max_results), "application/atom+xml; charset=utf-8")
 
     def throttle(self, handler: _Handler) -> None:
         handler.send(200, b"Rate exceeded.", "text/plain")
@@ -351,7 +361,7 @@ def empty_feed() -> Fault:
 
 def partial_feed(service: FakeArxiv, keep: int) -> Fault:
     """Answer with only the first ``keep`` of the ids asked for, as arXiv does under load."""
-    return lambda handler, ids: handler.send(200, service.feed_for(ids[:keep]), "application/atom+xml")
+    return lambda handler, ids: handler.send(200, service.feed_for(ids[:keep], 0, keep), "application/atom+xml")
 
 
 def stall(seconds: float) -> Fault:

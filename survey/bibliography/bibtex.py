@@ -108,6 +108,16 @@ class _LatexWriter(Writer):  # type: ignore[misc]
     def _encode(self, text: str) -> str:
         return text
 
+    def check_braces(self, s: str) -> None:
+        """Same check as pybtex's (balanced braces), in one pass instead of a tokenizer run."""
+        depth = 0
+        for char in s:
+            depth += (char == "{") - (char == "}")
+            if depth < 0:
+                break
+        if depth:
+            raise ValueError(f"String has unmatched braces: {s}")
+
 
 def write(items: Iterable[BibItem]) -> str:
     """refs.bib text: entries sorted by citekey; identical input gives identical bytes."""

@@ -8,6 +8,7 @@ so the next run does not ask for them again).
 from __future__ import annotations
 
 from collections.abc import Callable
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -15,7 +16,7 @@ from survey import paperlist, store
 from survey.bibliography import bibtex
 from survey.bibliography.merge import merge
 from survey.files import write_atomic
-from survey.identifiers import ArxivId
+from survey.identifiers import ArxivId, parse_arxiv_id
 from survey.paperlist import PaperSpec
 from survey.record import Paper
 from survey.sources import arxiv, semantic_scholar
@@ -37,6 +38,7 @@ class Outcome:
     changes: dict[str, list[str]] = field(default_factory=dict)
     requests: int = 0
     throttled: int = 0
+    network_seconds: float = 0.0  # the slower service's time pacing and waiting for answers
     bib_written: bool = False
 
 
@@ -99,7 +101,7 @@ def run(
         on_plan(len(to_fetch), len(scope))
     if to_fetch:
         fetched, failed, stats = resolve(to_fetch, progress)
-        outcome.requests, outcome.throttled = stats
+        outcome.requests, outcome.throttled, outcome.network_seconds = stats
         outcome.failed.update(failed)
         for key, paper in fetched.items():
             spec = by_key[key]
@@ -145,87 +147,97 @@ def _s2_id(spec: PaperSpec) -> str:
 
 def resolve(
     specs: list[PaperSpec], progress: Progress | None = None
-) -> tuple[dict[str, Paper], dict[str, str], tuple[int, int]]:
-    """Ask arXiv and S2 about ``specs``; (records, failures by key, (requests, throttled))."""
+) -> tuple[dict[str, Paper], dict[str, str], tuple[int, int, float]]:
+    """Ask arXiv and S2 about ``specs``: (records, failures by key, (requests, throttled,
+    seconds the slower service kept us waiting)).
+
+    The two services are asked at the same time, each at its own pace, so a run takes as
+    long as the slower of the two, not their sum."""
 
     def tick(phase: str) -> Callable[[int], None]:
         return lambda n: progress(phase, n) if progress else None
 
-    arxiv_specs = [s for s in specs if s.arxiv is not None]
-    clients: list[PacedClient] = []
-    found: dict[ArxivId, arxiv.ArxivEntry] = {}
-    arxiv_failed: dict[ArxivId, str] = {}
-    s2_answers: dict[str, S2Paper | None] = {}
-    s2_failed: dict[str, str] = {}
-    matches: dict[str, S2Paper | None] = {}
-    failures: dict[str, str] = {}
-    try:
-        arxiv_client = arxiv.new_client()
-        s2_client = semantic_scholar.new_client()
-        clients += [arxiv_client, s2_client]
-        if arxiv_specs:
-            found, arxiv_failed = arxiv.fetch(
-                arxiv_client, [s.arxiv for s in arxiv_specs if s.arxiv], on_progress=tick("arXiv")
-            )
-        id_specs = [s for s in specs if s.kind != "title"]
-        if id_specs:
-            s2_answers, s2_failed = semantic_scholar.fetch_batch(
-                s2_client, [_s2_id(s) for s in id_specs], on_progress=tick("Semantic Scholar")
-            )
-        for spec in specs:
-            if spec.kind == "title":
-                try:
-                    matches[spec.key] = semantic_scholar.match_title(s2_client, spec.value)
-                except SourceError as exc:
-                    failures[spec.key] = f"Semantic Scholar: {exc}"
-                tick("Semantic Scholar")(1)
-        # Papers listed by DOI / S2 id / title that S2 links to arXiv: arXiv has full names.
+    arxiv_ids = [s.arxiv for s in specs if s.arxiv is not None]
+    with arxiv.new_client() as arxiv_client, semantic_scholar.new_client() as s2_client:
+        with ThreadPoolExecutor(max_workers=1) as pool:
+            arxiv_job = pool.submit(arxiv.fetch, arxiv_client, arxiv_ids, on_progress=tick("arXiv"))
+            s2 = _ask_s2(s2_client, specs, tick("Semantic Scholar"))
+            found, arxiv_failed = arxiv_job.result()
+        # Papers listed by DOI / S2 id / title that S2 links to arXiv: arXiv has the full names.
         extra = {}
         for spec in specs:
-            s2 = matches.get(spec.key) if spec.kind == "title" else s2_answers.get(_s2_id(spec))
-            if spec.arxiv is None and s2 and s2.arxiv and _guard(spec, s2) is None:
-                extra[spec.key] = ArxivId(s2.arxiv)
+            paper = s2.answer(spec)
+            if spec.arxiv is None and paper and paper.arxiv and _guard(spec, paper) is None:
+                try:
+                    extra[spec.key] = parse_arxiv_id(paper.arxiv)
+                except ValueError:
+                    continue
         if extra:
             more, _ = arxiv.fetch(arxiv_client, extra.values(), on_progress=tick("arXiv"))
             found.update(more)
-        records: dict[str, Paper] = {}
-        for spec in specs:
-            if spec.key in failures:
-                continue
-            reason, paper = _resolve(spec, found, arxiv_failed, s2_answers, s2_failed, matches, extra)
-            if reason:
-                failures[spec.key] = reason
-            elif paper:
-                records[spec.key] = paper
-        requests = sum(c.stats.requests for c in clients)
-        throttled = sum(c.stats.throttled for c in clients)
-        return records, failures, (requests, throttled)
-    finally:
-        for client in clients:
-            client.close()
+        clients = (arxiv_client, s2_client)
+        stats = (
+            sum(c.stats.requests for c in clients),
+            sum(c.stats.throttled for c in clients),
+            max(c.stats.waiting for c in clients),
+        )
+    records: dict[str, Paper] = {}
+    failures = dict(s2.failures)
+    for spec in specs:
+        if spec.key in failures:
+            continue
+        reason, record = _resolve(spec, found, arxiv_failed, s2, extra)
+        if reason:
+            failures[spec.key] = reason
+        elif record:
+            records[spec.key] = record
+    return records, failures, stats
+
+
+@dataclass
+class _S2Answers:
+    by_id: dict[str, S2Paper | None] = field(default_factory=dict)  # batch answers by "ARXIV:…" id
+    failed_ids: dict[str, str] = field(default_factory=dict)
+    matches: dict[str, S2Paper | None] = field(default_factory=dict)  # title entries, by citekey
+    failures: dict[str, str] = field(default_factory=dict)  # title entries whose lookup failed
+
+    def answer(self, spec: PaperSpec) -> S2Paper | None:
+        return self.matches.get(spec.key) if spec.kind == "title" else self.by_id.get(_s2_id(spec))
+
+
+def _ask_s2(client: PacedClient, specs: list[PaperSpec], tick: Callable[[int], None]) -> _S2Answers:
+    answers = _S2Answers()
+    id_specs = [s for s in specs if s.kind != "title"]
+    if id_specs:
+        answers.by_id, answers.failed_ids = semantic_scholar.fetch_batch(
+            client, [_s2_id(s) for s in id_specs], on_progress=tick
+        )
+    for spec in specs:
+        if spec.kind == "title":
+            try:
+                answers.matches[spec.key] = semantic_scholar.match_title(client, spec.value)
+            except SourceError as exc:
+                answers.failures[spec.key] = f"Semantic Scholar: {exc}"
+            tick(1)
+    return answers
 
 
 def _resolve(
     spec: PaperSpec,
     found: dict[ArxivId, arxiv.ArxivEntry],
     arxiv_failed: dict[ArxivId, str],
-    s2_answers: dict[str, S2Paper | None],
-    s2_failed: dict[str, str],
-    matches: dict[str, S2Paper | None],
+    s2_answers: _S2Answers,
     extra: dict[str, ArxivId],
 ) -> tuple[str | None, Paper | None]:
+    s2 = s2_answers.answer(spec)
     if spec.kind == "title":
-        s2 = matches.get(spec.key)
         if s2 is None:
             return "Semantic Scholar found no paper with this title", None
         mismatch = _guard(spec, s2)
         if mismatch:
             return f"title match rejected: {mismatch}", None
-    else:
-        s2_key = _s2_id(spec)
-        if s2_key in s2_failed:
-            return s2_failed[s2_key], None
-        s2 = s2_answers.get(s2_key)
+    elif _s2_id(spec) in s2_answers.failed_ids:
+        return s2_answers.failed_ids[_s2_id(spec)], None
     if spec.arxiv is not None:
         if spec.arxiv in arxiv_failed:
             return arxiv_failed[spec.arxiv], None

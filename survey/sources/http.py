@@ -66,6 +66,7 @@ class Stats:
     requests: int = 0
     retries: int = 0
     throttled: int = 0
+    waiting: float = 0.0  # seconds spent pacing, backing off, or waiting for responses
     request_starts: list[float] = field(default_factory=list)
 
 
@@ -110,11 +111,15 @@ class PacedClient:
         result or raises RetryableResponse; transport errors are retried too."""
         last_reason = "no attempt made"
         for attempt in range(self.policy.attempts):
+            began = time.monotonic()
             self._wait_turn()
             self.stats.requests += 1
             retry_after: float | None = None
             try:
-                response = self._client.request(method, url, **kwargs)  # type: ignore[arg-type]
+                try:
+                    response = self._client.request(method, url, **kwargs)  # type: ignore[arg-type]
+                finally:
+                    self.stats.waiting += time.monotonic() - began
                 if response.status_code == 429:
                     self.stats.throttled += 1
                 return handle(response)
@@ -124,7 +129,9 @@ class PacedClient:
                 last_reason = f"{type(exc).__name__}: {exc}" if str(exc) else type(exc).__name__
             if attempt + 1 < self.policy.attempts:
                 self.stats.retries += 1
-                self._sleep(self._backoff(attempt, retry_after))
+                delay = self._backoff(attempt, retry_after)
+                self._sleep(delay)
+                self.stats.waiting += delay
         raise SourceError(f"gave up after {self.policy.attempts} attempts: {last_reason}")
 
     def _backoff(self, attempt: int, retry_after: float | None) -> float:
