@@ -237,12 +237,14 @@ def test_cited_in_backlink_leads_back_to_the_chapter(watched: _Watched, server: 
 
 
 def test_copy_bibtex_puts_the_entry_on_the_clipboard(watched: _Watched, server: str) -> None:
+    from playwright.sync_api import expect
+
     page = watched.page
     page.goto(urljoin(server, "references.html"), wait_until="networkidle")
     button = page.locator("button.survey-copy-bibtex").first
     key = button.get_attribute("data-key")
     button.click()
-    assert button.inner_text() == "Copied!"
+    expect(button).to_have_text("Copied!")  # the clipboard write resolves asynchronously
     copied = page.evaluate("navigator.clipboard.readText()")
     assert copied.startswith("@") and f"{{{key}," in copied
     assert copied == page.locator(f'[id="bibtex-{key}"]').text_content()
