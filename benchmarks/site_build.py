@@ -2,7 +2,8 @@
 with wall time and peak memory of each build.
 
     python benchmarks/site_build.py                    # the real survey (docs/, refs.bib, papers.toml)
-    python benchmarks/site_build.py --synthetic 15 250 2000 --chapters 15 15 50 ...
+    python benchmarks/site_build.py --synthetic 250 2000 10000 --chapters 15 15 50
+    python benchmarks/site_build.py --synthetic 2000 --profile    # where a clean build's time goes
 
 Synthetic surveys have the real one's shape: per-chapter reference lists, a global reference
 list with "cited in" backlinks, the paper index, papers cited from several chapters, non-ASCII
@@ -13,6 +14,8 @@ its own process, on a copy of the sources in a temporary directory.
 from __future__ import annotations
 
 import argparse
+import functools
+import os
 import random
 import shutil
 import subprocess
@@ -24,16 +27,20 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parents[1]
 
 _CHILD = """
-import resource, sys
+import cProfile, os, pstats, resource, sys
 from sphinx.cmd.build import main
-code = main(sys.argv[1:])
+profile = cProfile.Profile() if os.environ.get("SURVEY_PROFILE") else None
+code = profile.runcall(main, sys.argv[1:]) if profile else main(sys.argv[1:])
 print("PEAK_KB", resource.getrusage(resource.RUSAGE_SELF).ru_maxrss, file=sys.stderr)
+if profile:
+    pstats.Stats(profile, stream=sys.stdout).sort_stats("cumulative").print_stats(40)
 sys.exit(code)
 """
 
 
-def build(root: Path) -> tuple[float, float, int]:
-    """(wall seconds, peak RSS in MB, number of warnings) of one `make html`-equivalent build."""
+def build(root: Path, profile: bool = False) -> tuple[float, float, int]:
+    """(wall seconds, peak RSS in MB, number of warnings) of one `make html`-equivalent build;
+    with *profile*, the build runs under cProfile and its 40 costliest calls are printed."""
     start = time.perf_counter()
     result = subprocess.run(
         [
@@ -53,8 +60,11 @@ def build(root: Path) -> tuple[float, float, int]:
         ],
         capture_output=True,
         text=True,
+        env={**os.environ, "SURVEY_PROFILE": "1"} if profile else None,
     )
     wall = time.perf_counter() - start
+    if profile:
+        print(result.stdout)
     peak = next((int(line.split()[1]) for line in result.stderr.splitlines() if line.startswith("PEAK_KB")), 0)
     warnings = sum("WARNING" in line for line in result.stderr.splitlines())
     if result.returncode and not warnings:
@@ -103,6 +113,7 @@ def make_synthetic(dest: Path, chapters: int, refs: int, seed: int = 0) -> str:
     docs = dest / "docs"
     docs.mkdir()
     shutil.copy(ROOT / "docs" / "conf.py", docs / "conf.py")
+    shutil.copytree(ROOT / "docs" / "_static", docs / "_static")
     names = [f"ch{c:02d}" for c in range(chapters)]
     (docs / "index.md").write_text(
         "# Synthetic survey\n\n```{toctree}\n" + "\n".join(names) + "\npapers\nreferences\n```\n", encoding="utf-8"
@@ -129,10 +140,13 @@ def make_synthetic(dest: Path, chapters: int, refs: int, seed: int = 0) -> str:
     return names[0]
 
 
-def measure(label: str, setup: object) -> None:
+def measure(label: str, setup: object, profile: bool = False) -> None:
     with tempfile.TemporaryDirectory() as tmp:
         root = Path(tmp)
         chapter = setup(root)  # type: ignore[operator]
+        if profile:
+            build(root, profile=True)
+            return
         rows = [("clean", build(root)), ("no-op", build(root))]
         page = root / "docs" / f"{chapter}.md"
         page.write_text(page.read_text(encoding="utf-8") + "\nOne more sentence.\n", encoding="utf-8")
@@ -150,14 +164,16 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--synthetic", nargs="*", type=int, metavar="REFS", help="synthetic surveys of these sizes")
     parser.add_argument("--chapters", nargs="*", type=int, help="chapters per synthetic survey (default 15)")
+    parser.add_argument("--profile", action="store_true", help="profile one clean build instead of timing four")
     args = parser.parse_args()
     print(f"{'survey':<28} {'build':<24} {'wall':>10} {'peak RSS':>11} {'':>14}")
     if args.synthetic is None:
-        measure("real survey", copy_real)
+        measure("real survey", copy_real, args.profile)
         return
     chapters = args.chapters or [15] * len(args.synthetic)
     for refs, count in zip(args.synthetic, chapters, strict=True):
-        measure(f"synthetic {count} ch / {refs} refs", lambda root, c=count, r=refs: make_synthetic(root, c, r))
+        setup = functools.partial(make_synthetic, chapters=count, refs=refs)
+        measure(f"synthetic {count} ch / {refs} refs", setup, args.profile)
 
 
 if __name__ == "__main__":

@@ -31,11 +31,8 @@ bibtex_default_style = "survey"  # author–year labels, unique across the site
 bibtex_reference_style = "survey"  # {cite:t} -> He et al. (2022); {cite:p} -> (He et al., 2022)
 bibtex_cite_id = "cite-{key}"  # stable anchors; hover previews find the citekey in the link
 bibtex_tooltips = False  # survey.sphinx shows richer hover previews; saves formatting every entry twice
-# A paper cited in two chapters is listed in both chapters' bibliographies. sphinxcontrib-bibtex
-# >= 2.7 links every citation to its own chapter's entry (local first) and reports the repeat as
-# bibtex.duplicate_citation, a subtype kept separate precisely so it can be silenced; the test
-# suite checks that every citation link lands on an entry of its own page.
-suppress_warnings = ["bibtex.duplicate_citation"]
+# A paper cited in two chapters is listed in both chapters' bibliographies, and each citation links
+# to its own chapter's entry: survey.sphinx's cite domain treats that as the design, not a duplicate.
 
 # --- MyST ----------------------------------------------------------------------------------
 myst_enable_extensions = ["dollarmath", "colon_fence", "deflist"]

@@ -15,7 +15,7 @@ does not list), ``survey.missing`` (a papers.toml entry refs.bib lacks: run fetc
 from __future__ import annotations
 
 from pathlib import Path
-from typing import Any
+from typing import Any, cast
 
 from docutils import nodes
 from sphinx.application import Sphinx
@@ -23,37 +23,38 @@ from sphinx.util import logging
 
 from survey import __version__
 from survey.sphinx import catalog, citations, pages, style
-from survey.sphinx.bibliography import ChapterBibliographyDirective
+from survey.sphinx.bibliography import ChapterBibliographyDirective, FillBibliographies
+from survey.sphinx.citedomain import SurveyCiteDomain
 
 logger = logging.getLogger(__name__)
 _STATIC = Path(__file__).parent / "static"
 
 
-def data_files(app: Sphinx) -> list[Path]:
+def data_files(app: Sphinx) -> tuple[Path, Path | None]:
     """refs.bib (the first of ``bibtex_bibfiles``) and papers.toml, as absolute paths."""
     confdir = Path(app.confdir)
-    bib = confdir / app.config.bibtex_bibfiles[0]
     papers = confdir / app.config.survey_papers if app.config.survey_papers else None
-    return [bib] + ([papers] if papers else [])
+    return confdir / app.config.bibtex_bibfiles[0], papers
 
 
 def _catalog(app: Sphinx) -> catalog.Catalog:
-    files = data_files(app)
-    return catalog.load(files[0], files[1] if len(files) > 1 else None)
+    """The build's catalog, made in builder-inited (kept in the environment between builds)."""
+    return app.env.survey_catalog  # type: ignore[attr-defined,no-any-return]
 
 
 def _builder_inited(app: Sphinx) -> None:
-    cat = _catalog(app)
+    bib, papers = data_files(app)
+    digest = catalog.digest(bib, papers)
+    cat: catalog.Catalog | None = getattr(app.env, "survey_catalog", None)
+    if cat is None or cat.digest != digest:
+        parsed = cast(SurveyCiteDomain, app.env.get_domain("cite")).bibdata.data
+        cat = app.env.survey_catalog = catalog.load(bib, papers, parsed, digest)  # type: ignore[attr-defined]
     style.LABELS.clear()
     style.LABELS.update(cat.labels)
-    files = data_files(app)
-    if len(files) > 1 and files[1].exists():
-        import tomllib
-
-        listed = set(tomllib.loads(files[1].read_text(encoding="utf-8")))
-        for key in sorted(set(cat.entries) - listed):
+    if cat.listed is not None:
+        for key in sorted(set(cat.entries) - cat.listed):
             logger.warning("refs.bib entry %r is not listed in papers.toml", key, type="survey", subtype="unlisted")
-        for key in sorted(listed - set(cat.entries)):
+        for key in sorted(cat.listed - set(cat.entries)):
             logger.warning(
                 "papers.toml entry %r is missing from refs.bib: run `survey fetch-refs`",
                 key,
@@ -81,7 +82,9 @@ def setup(app: Sphinx) -> dict[str, Any]:
     app.add_config_value("survey_papers", "../papers.toml", "env", types=[str])
     app.add_node(pages.paper_list)
     app.add_node(pages.paper_index)
+    app.add_domain(SurveyCiteDomain, override=True)
     app.add_directive("bibliography", ChapterBibliographyDirective, override=True)
+    app.add_post_transform(FillBibliographies)
     app.add_directive("paper-list", pages.PaperListDirective)
     app.add_directive("paper-index", pages.PaperIndexDirective)
     app.connect("builder-inited", _builder_inited)
@@ -90,11 +93,11 @@ def setup(app: Sphinx) -> dict[str, Any]:
     app.connect("env-purge-doc", pages.purge)
     app.connect("env-merge-info", citations.merge)
     app.connect("env-merge-info", pages.merge)
-    app.connect("env-before-read-docs", pages.reread_generated)
+    app.connect("env-updated", pages.rewrite_generated)
     app.connect("doctree-resolved", _doctree_resolved)
     app.connect("build-finished", _write_preview_data)
     app.connect("config-inited", _add_static_path)
     app.add_css_file("survey.css")
     app.add_js_file("survey-papers.js")
     app.add_js_file("survey.js")
-    return {"version": __version__, "parallel_read_safe": True, "parallel_write_safe": True, "env_version": 1}
+    return {"version": __version__, "parallel_read_safe": True, "parallel_write_safe": True, "env_version": 2}

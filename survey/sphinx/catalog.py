@@ -1,5 +1,6 @@
 """What the site knows about each paper: refs.bib (metadata, the entry's BibTeX text) plus
-papers.toml (topics). Parsed once per distinct file content, however many builds run."""
+papers.toml (topics). Built from the entries sphinxcontrib-bibtex has already parsed, and kept in
+the build environment keyed on both files' content, so a build that changed neither reuses it."""
 
 from __future__ import annotations
 
@@ -7,10 +8,9 @@ import hashlib
 import re
 import tomllib
 from dataclasses import dataclass
-from functools import lru_cache
 from pathlib import Path
 
-from pybtex.database import parse_string
+from pybtex.database import BibliographyData
 
 from survey.bibliography import latex
 
@@ -54,29 +54,30 @@ def _person_text(person: object) -> str:
 class Catalog:
     entries: dict[str, CatalogEntry]
     labels: dict[str, str]  # citekey -> "He et al., 2022a": unique across the whole site
+    listed: frozenset[str] | None  # the citekeys papers.toml lists (None: no papers.toml)
+    digest: str  # of the refs.bib and papers.toml text it was built from
 
 
-def load(bib: Path, papers: Path | None) -> Catalog:
-    bib_text = bib.read_text(encoding="utf-8")
-    papers_text = papers.read_text(encoding="utf-8") if papers and papers.exists() else ""
-    return _load(hashlib.sha256(bib_text.encode()).hexdigest(), bib_text, papers_text)
+def digest(bib: Path, papers: Path | None) -> str:
+    hashed = hashlib.sha256(bib.read_bytes())
+    if papers and papers.exists():
+        hashed.update(b"\0" + papers.read_bytes())
+    return hashed.hexdigest()
 
 
-@lru_cache(maxsize=4)
-def _load(digest: str, bib_text: str, papers_text: str) -> Catalog:
-    topics = (
-        {key: tuple(v.get("topics", ())) for key, v in tomllib.loads(papers_text).items() if isinstance(v, dict)}
-        if papers_text
-        else {}
-    )
+def load(bib: Path, papers: Path | None, parsed: BibliographyData, content_digest: str) -> Catalog:
+    """The catalog of refs.bib, whose entries *parsed* holds, and of papers.toml (see `digest`)."""
+    bib_text = bib.read_text(encoding="utf-8-sig")
+    papers_toml = tomllib.loads(papers.read_text(encoding="utf-8")) if papers and papers.exists() else None
+    tables = {key: v for key, v in (papers_toml or {}).items() if isinstance(v, dict)}
+    topics = {key: tuple(v.get("topics", ())) for key, v in tables.items()}
     starts = [(m.start(), m.group(1)) for m in _ENTRY_START.finditer(bib_text)]
     raw = {
         key: bib_text[start : (starts[i + 1][0] if i + 1 < len(starts) else len(bib_text))].strip()
         for i, (start, key) in enumerate(starts)
     }
-    data = parse_string(bib_text, "bibtex")
     entries = {}
-    for key, entry in data.entries.items():
+    for key, entry in parsed.entries.items():
         fields = entry.fields
         venue = fields.get("booktitle") or fields.get("journal") or fields.get("institution") or ""
         entries[key] = CatalogEntry(
@@ -92,7 +93,8 @@ def _load(digest: str, bib_text: str, papers_text: str) -> Catalog:
             topics=topics.get(key, ()),
             hand_entered=fields.get("x-source", "") == "hand-entered",
         )
-    return Catalog(entries, _labels(entries))
+    listed = frozenset(tables) if papers_toml is not None else None
+    return Catalog(entries, _labels(entries), listed, content_digest)
 
 
 def _labels(entries: dict[str, CatalogEntry]) -> dict[str, str]:

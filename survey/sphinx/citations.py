@@ -6,7 +6,6 @@ index stay right under incremental builds (purged and merged per document)."""
 from __future__ import annotations
 
 from dataclasses import dataclass
-from typing import Any
 
 from docutils import nodes
 from sphinx import addnodes
@@ -94,7 +93,3 @@ def places_by_doc(places: list[CitePlace]) -> dict[str, list[CitePlace]]:
     for place in places:
         grouped.setdefault(place.docname, []).append(place)
     return grouped
-
-
-def as_json_ready(places: list[CitePlace]) -> list[dict[str, Any]]:
-    return [{"doc": p.docname, "section": p.section_title} for p in places]

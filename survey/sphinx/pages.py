@@ -5,6 +5,7 @@ resolved, once every document's citations are known."""
 
 from __future__ import annotations
 
+import hashlib
 import html
 from pathlib import Path
 
@@ -40,7 +41,8 @@ class _GeneratedDirective(SphinxDirective):
         from survey.sphinx import data_files
 
         for path in data_files(self.env.app):
-            self.env.note_dependency(str(path))
+            if path is not None:
+                self.env.note_dependency(str(path))
         _generated_pages(self.env)[self.env.docname] = self.kind
         return [self.node_class()]
 
@@ -67,10 +69,16 @@ def merge(app: Sphinx, env: BuildEnvironment, docnames: set[str], other: BuildEn
     _generated_pages(env).update({d: k for d, k in _generated_pages(other).items() if d in docnames})
 
 
-def reread_generated(app: Sphinx, env: BuildEnvironment, docnames: list[str]) -> None:
-    """When any page is read again its citations may have changed: rebuild the generated pages."""
-    if docnames:
-        docnames.extend(d for d in _generated_pages(env) if d not in docnames and d in env.found_docs)
+def rewrite_generated(app: Sphinx, env: BuildEnvironment) -> list[str]:
+    """The generated pages, when what they show of the other pages changed (who cites what, where,
+    under which titles). Their content is made when they are written, so they need no re-reading."""
+    cited = citations.cited_in(env, citations.reading_order(env))
+    titles = {p.docname: env.titles[p.docname].astext() for ps in cited.values() for p in ps if p.docname in env.titles}
+    digest = hashlib.blake2b(repr((sorted(cited.items()), sorted(titles.items()))).encode()).hexdigest()
+    if getattr(env, "survey_cited_digest", None) == digest:
+        return []
+    env.survey_cited_digest = digest  # type: ignore[attr-defined]
+    return sorted(d for d in _generated_pages(env) if d in env.found_docs)
 
 
 def list_page(env: BuildEnvironment) -> str | None:
