@@ -10,7 +10,7 @@ sys.path.insert(0, str(Path(__file__).parent))
 
 from loopback import ArxivPaper, FakeArxiv, FakeS2, s2_record  # noqa: E402
 
-SAMPLES = Path(__file__).resolve().parents[2] / "shared" / "api-samples"
+SAMPLES = Path(__file__).parent / "samples"  # real arXiv and S2 responses, copied from ../shared/api-samples
 FAST = {
     "SURVEY_ARXIV_INTERVAL": "0.05",
     "SURVEY_S2_INTERVAL": "0.02",

@@ -1,6 +1,6 @@
 """Loopback HTTP servers that speak the arXiv API and the Semantic Scholar Graph API formats.
 
-They render responses in the shapes recorded in ../shared/api-samples (Atom feeds as
+They render responses in the shapes recorded in tests/samples (Atom feeds as
 export.arxiv.org sends them today; S2 batch / match JSON), keep a log of every request, and
 play scripted faults. Used by the tests and the benchmark; they listen on 127.0.0.1 only.
 """

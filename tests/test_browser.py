@@ -189,9 +189,10 @@ def test_index_and_every_chapter_load_cleanly(watched: _Watched, server: str) ->
         watched.open(urljoin(server, f"{name}.html"))
         assert watched.page.title()
     ARTIFACTS.mkdir(exist_ok=True)
-    watched.open(urljoin(server, "detection.html"))
-    watched.page.screenshot(path=str(ARTIFACTS / "chapter-detection.png"), full_page=False)
-    assert (ARTIFACTS / "chapter-detection.png").stat().st_size > 10_000
+    for name, shot in [("index", "index"), ("detection", "chapter-detection"), ("papers", "paper-index")]:
+        watched.open(urljoin(server, f"{name}.html"))
+        watched.page.screenshot(path=str(ARTIFACTS / f"{shot}.png"), full_page=False)
+        assert (ARTIFACTS / f"{shot}.png").stat().st_size > 10_000
 
 
 def test_math_renders_from_the_site_itself(watched: _Watched, server: str) -> None:

@@ -1,4 +1,4 @@
-"""The pure parsers against the responses recorded from the live services (../shared/api-samples)."""
+"""The pure parsers against responses recorded from the live services (tests/samples)."""
 
 from __future__ import annotations
 

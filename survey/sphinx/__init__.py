@@ -6,7 +6,9 @@ Adds, generated from refs.bib + papers.toml at build time:
 - ``{bibliography}`` defaults to the entries cited in its own document (a chapter's list);
 - ``{paper-index}``: a sortable, filterable table of every paper (no CDN, works offline);
 - hover previews (title, authors, venue, year) on every citation;
-- the ``survey`` pybtex style: author–year labels unique across the site.
+- the ``survey`` pybtex style: author–year labels unique across the site;
+- a ``cite`` domain that fills bibliographies from indexes and caches (see ``citedomain``), so
+  builds stay fast at thousands of references.
 
 Warnings are named and suppressible: ``survey.unlisted`` (a refs.bib entry that papers.toml
 does not list), ``survey.missing`` (a papers.toml entry refs.bib lacks: run fetch-refs).
