@@ -280,6 +280,9 @@ def test_paper_index_sorts_and_filters(watched: _Watched, server: str) -> None:
     shown = page.locator("#survey-paper-index tbody tr:not([hidden])")
     assert 1 <= shown.count() < total
     assert all("segformer" in text.lower() for text in shown.all_inner_texts())
+    page.fill("#survey-filter", "winter conference")  # the full venue name, shown abbreviated as WACV
+    wacv = page.locator("#survey-paper-index tbody tr:not([hidden]) td:nth-child(5)").all_inner_texts()
+    assert wacv and all(text == "WACV" for text in wacv)
     page.fill("#survey-filter", "")
     page.select_option("#survey-topic", "scene-text")
     topics = page.locator("#survey-paper-index tbody tr:not([hidden]) td:nth-child(6)").all_inner_texts()

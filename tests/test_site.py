@@ -181,6 +181,7 @@ def test_paper_index_rows(built: Path) -> None:
     row = re.search(r'<tr data-topics="self-supervised vision">.*?</tr>', html, re.S)
     assert row and 'href="references.html#paper-he2022masked"' in row.group(0)
     assert 'href="vision.html"' in row.group(0) and 'href="detection.html"' in row.group(0)
+    assert '<td title="IEEE/CVF Conference on Computer Vision and Pattern Recognition (CVPR)">CVPR</td>' in row.group(0)
 
 
 def test_hover_preview_data(built: Path) -> None:

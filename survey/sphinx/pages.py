@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import hashlib
 import html
+import re
 from pathlib import Path
 
 from docutils import nodes
@@ -192,13 +193,15 @@ def _index_table(
             for doc in chapters
         )
         links = " ".join(f'<a href="{esc(url)}">{esc(label.split(":")[0])}</a>' for label, url in _links(entry))
-        authors = ", ".join(a for a in entry.authors if a != "others") + (
-            " et al." if "others" in entry.authors else ""
-        )
+        named = [a for a in entry.authors if a != "others"]
+        everyone = ", ".join(named) + (" et al." if "others" in entry.authors else "")
+        shown = everyone if len(named) <= _INDEX_AUTHORS else ", ".join(named[:_INDEX_AUTHORS]) + " et al."
+        venue = entry.venue or "arXiv preprint"
         rows.append(
             f'<tr data-topics="{esc(" ".join(entry.topics))}">'
-            f"<td><code>{esc(key)}</code></td><td>{title}</td><td>{esc(authors)}</td>"
-            f'<td data-sort="{esc(entry.year)}">{esc(entry.year)}</td><td>{esc(entry.venue) or "arXiv preprint"}</td>'
+            f'<td><code>{esc(key)}</code></td><td>{title}</td><td title="{esc(everyone)}">{esc(shown)}</td>'
+            f'<td data-sort="{esc(entry.year)}">{esc(entry.year)}</td>'
+            f'<td title="{esc(venue)}">{esc(_short_venue(venue))}</td>'
             f'<td>{esc(", ".join(entry.topics))}</td><td data-sort="{len(chapters)}">{chapter_links}</td>'
             f"<td>{links}</td></tr>"
         )
@@ -218,6 +221,16 @@ def _index_table(
         f"<thead><tr>{head}</tr></thead><tbody>{''.join(rows)}</tbody></table></div></div>"
     )
     return nodes.raw("", markup, format="html")
+
+
+_INDEX_AUTHORS = 4  # the index shows this many authors; the cell's title (and the filter) has them all
+_ACRONYM = re.compile(r"\(([A-Z][A-Za-z0-9-]*(?: [A-Za-z0-9-]+)*)\)$")
+
+
+def _short_venue(venue: str) -> str:
+    """ "IEEE/CVF Conference on Computer Vision and Pattern Recognition (CVPR)" -> "CVPR"."""
+    match = _ACRONYM.search(venue)
+    return match.group(1) if match else venue
 
 
 def data_script(catalog: Catalog) -> str:

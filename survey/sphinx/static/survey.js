@@ -59,7 +59,10 @@
     var topic = document.getElementById("survey-topic");
     var count = document.getElementById("survey-count");
     var rows = Array.prototype.slice.call(body.rows);
-    rows.forEach(function (row) { row.dataset.text = row.textContent.toLowerCase(); });
+    rows.forEach(function (row) {  /* cells abbreviate: their titles hold the full text, matched too */
+      var titles = Array.prototype.map.call(row.querySelectorAll("[title]"), function (cell) { return cell.title; });
+      row.dataset.text = (row.textContent + " " + titles.join(" ")).toLowerCase();
+    });
 
     function apply() {
       var words = (filter.value || "").toLowerCase().split(/\s+/).filter(Boolean);
