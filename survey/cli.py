@@ -146,7 +146,11 @@ def _fetch_refs(args: argparse.Namespace, out: Console, err: Console) -> int:
             f"{len(outcome.hand)} hand-entered, {len(outcome.upgraded)} upgraded to a venue, "
             f"{len(outcome.failed)} failed; {outcome.requests} HTTP requests "
             f"({outcome.throttled} throttled). "
-            + (f"Wrote {args.bib}." if outcome.bib_written else f"{args.bib} left unchanged."),
+            + (
+                (f"Wrote {args.bib}." if outcome.bib_changed else f"{args.bib} is up to date.")
+                if outcome.bib_written
+                else f"{args.bib} left unchanged."
+            ),
             markup=False,
         )
     return 1 if outcome.failed else 0

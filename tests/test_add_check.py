@@ -45,6 +45,8 @@ def test_add_appends_keeping_comments_and_updates_refs(services: tuple[FakeArxiv
     assert after.startswith(before)
     assert after[len(before) :] == '\n[ge2021yolox]\narxiv = "2107.08430"\ntopics = ["detection"]\n'
     assert "@misc{ge2021yolox," in (project / "refs.bib").read_text()
+    rerun = fetch.run(project / "papers.toml", project / "refs.bib")  # add left refs.bib as fetch-refs makes it
+    assert rerun.requests == 0 and rerun.bib_written and not rerun.bib_changed
     with pytest.raises(PaperListError, match="already listed as \\[ge2021yolox\\]"):
         add.main("2107.08430", project / "papers.toml", project / "refs.bib", key=None, topics=[], out=console())
 

@@ -83,6 +83,37 @@ def test_rerun_makes_no_request_and_is_byte_identical(services: tuple[FakeArxiv,
     assert (project / "refs.bib").read_bytes() == first
 
 
+def test_rerun_with_unchanged_inputs_skips_rendering(
+    services: tuple[FakeArxiv, FakeS2], project: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    run(project)
+    first = (project / "refs.bib").read_bytes()
+
+    def must_not_render(*args: object) -> None:
+        raise AssertionError("refs.bib was rendered again although nothing changed")
+
+    with monkeypatch.context() as patch:
+        patch.setattr(fetch, "render", must_not_render)
+        outcome = run(project)
+    assert outcome.bib_written and not outcome.bib_changed and outcome.failed == {}
+    assert (project / "refs.bib").read_bytes() == first
+    papers = project / "papers.toml"
+    papers.write_text("# a comment changes the inputs, not the entries\n" + papers.read_text())
+    outcome = run(project)
+    assert outcome.bib_changed  # re-rendered: same entries, new first line
+    assert (project / "refs.bib").read_bytes().split(b"\n", 1)[1] == first.split(b"\n", 1)[1]
+
+
+def test_hand_edited_refs_bib_is_restored(services: tuple[FakeArxiv, FakeS2], project: Path) -> None:
+    run(project)
+    bib = project / "refs.bib"
+    first = bib.read_bytes()
+    bib.write_bytes(first.replace(b"title = ", b"title = {Edited} # ", 1))
+    outcome = run(project)
+    assert outcome.requests == 0 and outcome.bib_changed
+    assert bib.read_bytes() == first
+
+
 def test_refresh_refetches_everything(services: tuple[FakeArxiv, FakeS2], project: Path) -> None:
     arxiv_server, _ = services
     run(project)

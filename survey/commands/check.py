@@ -14,7 +14,7 @@ from pybtex.scanner import PybtexError
 from rich.console import Console
 
 from survey import paperlist, store
-from survey.commands.fetch import current_record, lock_path_for, render
+from survey.commands.fetch import current_record, lock_path_for, render, unstamped
 
 #: ``{cite:p}`key1,key2``` and the other cite-family roles (cite, footcite, cite:t, ...),
 #: plus the survey extension's ``{paper}`` role; ``{pre}``/``{post}`` text is dropped.
@@ -71,7 +71,7 @@ def findings(papers: Path, bib: Path, docs: Path) -> list[str]:
     text, missing = render(specs, stored)
     for key in missing:
         problems.append(f"{papers}: [{key}] has no metadata yet: run `survey fetch-refs`")
-    if not missing and text != bib_text:
+    if not missing and text != unstamped(bib_text):
         problems.append(f"{bib}: out of date with {papers}: run `survey fetch-refs --offline`")
     return problems
 

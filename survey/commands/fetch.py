@@ -7,12 +7,14 @@ so the next run does not ask for them again).
 
 from __future__ import annotations
 
+import hashlib
+import re
 from collections.abc import Callable
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from survey import paperlist, store
+from survey import __version__, paperlist, store
 from survey.bibliography import bibtex
 from survey.bibliography.merge import merge
 from survey.files import write_atomic
@@ -39,7 +41,8 @@ class Outcome:
     requests: int = 0
     throttled: int = 0
     network_seconds: float = 0.0  # the slower service's time pacing and waiting for answers
-    bib_written: bool = False
+    bib_written: bool = False  # refs.bib matches the paper list (whether or not its bytes changed)
+    bib_changed: bool = False
 
 
 def lock_path_for(papers: Path) -> Path:
@@ -114,28 +117,73 @@ def run(
                 outcome.upgraded.append(key)
         if fetched:
             store.save(lock, {k: v for k, v in stored.items() if k in by_key})
+    source = papers.read_text(encoding="utf-8")
+    replaced = {k for k in outcome.fetched if by_key[k].hand is not None}
+    new_source = paperlist.drop_hand_tables(source, replaced) if replaced else source
+    inputs = _inputs_digest(new_source, lock)
+    if not outcome.failed and not to_fetch and _bib_is_current(bib, inputs):
+        outcome.bib_written = True  # made from exactly these inputs, and untouched since
+        return outcome
     text, missing = render(specs, stored)
     for key, reason in missing.items():
         outcome.failed.setdefault(key, reason)
     if outcome.failed:
         return outcome
-    _write_if_changed(bib, text)
+    outcome.bib_changed = _write_if_changed(bib, _stamped(text, inputs))
     outcome.bib_written = True
-    replaced = {k for k in outcome.fetched if by_key[k].hand is not None}
     if replaced:
-        source = papers.read_text(encoding="utf-8")
-        write_atomic(papers, paperlist.drop_hand_tables(source, replaced))
+        write_atomic(papers, new_source)
     return outcome
 
 
-def _write_if_changed(path: Path, text: str) -> None:
+_STAMP = re.compile(r"\A% survey-inputs ([0-9a-f]{64}) body ([0-9a-f]{64})\n")
+
+
+def _inputs_digest(papers_text: str, lock: Path) -> str:
+    """What refs.bib is a function of: the paper list, the fetched records, the writer's version."""
+    hashed = hashlib.sha256(f"survey {__version__}\n".encode())
+    hashed.update(papers_text.encode("utf-8") + b"\0")
+    hashed.update(lock.read_bytes() if lock.exists() else b"")
+    return hashed.hexdigest()
+
+
+def _stamped(text: str, inputs: str) -> str:
+    """refs.bib with a first line naming its inputs and its body, so a re-run with the same
+    inputs can skip rendering (and still notices a hand-edited refs.bib)."""
+    return f"% survey-inputs {inputs} body {hashlib.sha256(text.encode()).hexdigest()}\n{text}"
+
+
+def stamped(bib_text: str, papers_text: str, lock: Path) -> str:
+    """refs.bib as `render` made it from *papers_text* and *lock*, with the line naming them."""
+    return _stamped(bib_text, _inputs_digest(papers_text, lock))
+
+
+def unstamped(bib_text: str) -> str:
+    """refs.bib without its first line naming its inputs: the entries as `render` makes them."""
+    stamp = _STAMP.match(bib_text)
+    return bib_text[stamp.end() :] if stamp else bib_text
+
+
+def _bib_is_current(bib: Path, inputs: str) -> bool:
+    try:
+        text = bib.read_text(encoding="utf-8")
+    except (OSError, UnicodeDecodeError):
+        return False
+    stamp = _STAMP.match(text)
+    if stamp is None:
+        return False
+    return stamp[1] == inputs and stamp[2] == hashlib.sha256(text[stamp.end() :].encode()).hexdigest()
+
+
+def _write_if_changed(path: Path, text: str) -> bool:
     """Leave an identical file untouched, so Sphinx does not see a change that is none."""
     try:
         if path.read_text(encoding="utf-8") == text:
-            return
+            return False
     except (OSError, UnicodeDecodeError):
         pass
     write_atomic(path, text)
+    return True
 
 
 def _s2_id(spec: PaperSpec) -> str:

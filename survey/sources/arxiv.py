@@ -97,8 +97,9 @@ def base_url() -> str:
 
 
 def new_client() -> PacedClient:
-    """arXiv asks API users for at most one request every three seconds, on one connection."""
-    return PacedClient(Policy.from_env("ARXIV", min_interval=3.0))
+    """arXiv asks API users for at most one request every three seconds, on one connection; the
+    extra 0.2 s keeps the gap above 3 s as the server sees it when a request leaves late."""
+    return PacedClient(Policy.from_env("ARXIV", min_interval=3.2))
 
 
 def _handle(response: httpx.Response) -> Feed:
