@@ -25,6 +25,9 @@ import time
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[1]
+sys.path.insert(0, str(ROOT / "tests"))
+
+import sitebuild  # noqa: E402
 
 _CHILD = """
 import cProfile, os, pstats, resource, sys
@@ -42,21 +45,13 @@ def build(root: Path, profile: bool = False) -> tuple[float, float, int]:
     """(wall seconds, peak RSS in MB, number of warnings) of one `make html`-equivalent build;
     with *profile*, the build runs under cProfile and its 40 costliest calls are printed."""
     start = time.perf_counter()
+    docs = root / "docs"
     result = subprocess.run(
         [
             sys.executable,
             "-c",
             _CHILD,
-            "-b",
-            "html",
-            "-W",
-            "--keep-going",
-            "-n",
-            "-q",
-            "-d",
-            str(root / "docs" / "_build" / "doctrees"),
-            str(root / "docs"),
-            str(root / "docs" / "_build" / "html"),
+            *sitebuild.arguments(docs, docs / "_build" / "html", doctrees=docs / "_build" / "doctrees"),
         ],
         capture_output=True,
         text=True,

@@ -8,6 +8,7 @@ import sys
 from pathlib import Path
 
 import pytest
+import sitebuild
 
 from survey.bibliography import bibtex
 from survey.record import Paper
@@ -108,24 +109,7 @@ def make_site(root: Path, chapters: dict[str, str] | None = None) -> Path:
 
 
 def build(docs: Path, *extra: str) -> subprocess.CompletedProcess[str]:
-    return subprocess.run(
-        [
-            sys.executable,
-            "-m",
-            "sphinx",
-            "-b",
-            "html",
-            "-W",
-            "--keep-going",
-            "-n",
-            "-q",
-            *extra,
-            str(docs),
-            str(docs / "_build" / "html"),
-        ],
-        capture_output=True,
-        text=True,
-    )
+    return sitebuild.build(docs, docs / "_build" / "html", *extra)
 
 
 @pytest.fixture(scope="module")

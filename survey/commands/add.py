@@ -9,7 +9,7 @@ from pathlib import Path
 from rich.console import Console
 
 from survey import paperlist, store
-from survey.commands.fetch import current_record, lock_path_for, render, resolve, stamped
+from survey.commands.fetch import current_record, inputs_digest, lock_path_for, render, resolve, stamped
 from survey.files import write_atomic
 from survey.identifiers import normalise_doi, parse_arxiv_id
 from survey.paperlist import PaperListError, PaperSpec
@@ -91,7 +91,7 @@ def main(
             markup=False,
         )
     else:
-        write_atomic(bib, stamped(bib_text, new_text, lock_path_for(papers)))
+        write_atomic(bib, stamped(bib_text, inputs_digest(new_text, lock_path_for(papers))))
     if not quiet:
         out.print(
             f"[{new_key}] {paper.title} ({', '.join(paper.authors[:3])}"

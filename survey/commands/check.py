@@ -16,9 +16,9 @@ from rich.console import Console
 from survey import paperlist, store
 from survey.commands.fetch import current_record, lock_path_for, render, unstamped
 
-#: ``{cite:p}`key1,key2``` and the other cite-family roles (cite, footcite, cite:t, ...),
-#: plus the survey extension's ``{paper}`` role; ``{pre}``/``{post}`` text is dropped.
-_ROLE = re.compile(r"\{(?:foot)?cite(?::[a-z]+)?\}`([^`]*)`|\{(?:paper|cite-card)\}`([^`]*)`")
+#: ``{cite:p}`key1,key2``` and the other cite-family roles (cite, footcite, cite:t, ...);
+#: ``{pre}``/``{post}`` text is dropped.
+_ROLE = re.compile(r"\{(?:foot)?cite(?::[a-z]+)?\}`([^`]*)`")
 _PRE_POST = re.compile(r"\{[^{}]*\}")
 
 
@@ -30,7 +30,7 @@ def cited_keys(docs: Path) -> dict[str, list[str]]:
             continue
         for number, line in enumerate(path.read_text(encoding="utf-8").splitlines(), 1):
             for match in _ROLE.finditer(line):
-                for key in _PRE_POST.sub("", match.group(1) or match.group(2) or "").split(","):
+                for key in _PRE_POST.sub("", match.group(1)).split(","):
                     if key.strip():
                         places[key.strip()].append(f"{path}:{number}")
     return places

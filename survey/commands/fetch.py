@@ -120,7 +120,7 @@ def run(
     source = papers.read_text(encoding="utf-8")
     replaced = {k for k in outcome.fetched if by_key[k].hand is not None}
     new_source = paperlist.drop_hand_tables(source, replaced) if replaced else source
-    inputs = _inputs_digest(new_source, lock)
+    inputs = inputs_digest(new_source, lock)
     if not outcome.failed and not to_fetch and _bib_is_current(bib, inputs):
         outcome.bib_written = True  # made from exactly these inputs, and untouched since
         return outcome
@@ -129,17 +129,17 @@ def run(
         outcome.failed.setdefault(key, reason)
     if outcome.failed:
         return outcome
-    outcome.bib_changed = _write_if_changed(bib, _stamped(text, inputs))
+    outcome.bib_changed = _write_if_changed(bib, stamped(text, inputs))
     outcome.bib_written = True
     if replaced:
         write_atomic(papers, new_source)
     return outcome
 
 
-_STAMP = re.compile(r"\A% survey-inputs ([0-9a-f]{64}) body ([0-9a-f]{64})\n")
+_STAMP = re.compile(r"\A% survey-inputs [0-9a-f]{64} body [0-9a-f]{64}\n")
 
 
-def _inputs_digest(papers_text: str, lock: Path) -> str:
+def inputs_digest(papers_text: str, lock: Path) -> str:
     """What refs.bib is a function of: the paper list, the fetched records, the writer's version."""
     hashed = hashlib.sha256(f"survey {__version__}\n".encode())
     hashed.update(papers_text.encode("utf-8") + b"\0")
@@ -147,15 +147,10 @@ def _inputs_digest(papers_text: str, lock: Path) -> str:
     return hashed.hexdigest()
 
 
-def _stamped(text: str, inputs: str) -> str:
+def stamped(bib_text: str, inputs: str) -> str:
     """refs.bib with a first line naming its inputs and its body, so a re-run with the same
     inputs can skip rendering (and still notices a hand-edited refs.bib)."""
-    return f"% survey-inputs {inputs} body {hashlib.sha256(text.encode()).hexdigest()}\n{text}"
-
-
-def stamped(bib_text: str, papers_text: str, lock: Path) -> str:
-    """refs.bib as `render` made it from *papers_text* and *lock*, with the line naming them."""
-    return _stamped(bib_text, _inputs_digest(papers_text, lock))
+    return f"% survey-inputs {inputs} body {hashlib.sha256(bib_text.encode()).hexdigest()}\n{bib_text}"
 
 
 def unstamped(bib_text: str) -> str:
@@ -169,10 +164,7 @@ def _bib_is_current(bib: Path, inputs: str) -> bool:
         text = bib.read_text(encoding="utf-8")
     except (OSError, UnicodeDecodeError):
         return False
-    stamp = _STAMP.match(text)
-    if stamp is None:
-        return False
-    return stamp[1] == inputs and stamp[2] == hashlib.sha256(text[stamp.end() :].encode()).hexdigest()
+    return text == stamped(unstamped(text), inputs)
 
 
 def _write_if_changed(path: Path, text: str) -> bool:

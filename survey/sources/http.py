@@ -7,7 +7,7 @@ import os
 import random
 import time
 from collections.abc import Callable
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from typing import TypeVar
 
 import httpx
@@ -67,7 +67,6 @@ class Stats:
     retries: int = 0
     throttled: int = 0
     waiting: float = 0.0  # seconds spent pacing, backing off, or waiting for responses
-    request_starts: list[float] = field(default_factory=list)
 
 
 class PacedClient:
@@ -104,7 +103,6 @@ class PacedClient:
             if delay > 0:
                 self._sleep(delay)
         self._last_start = time.monotonic()
-        self.stats.request_starts.append(self._last_start)
 
     def request(self, method: str, url: str, handle: Callable[[httpx.Response], T], **kwargs: object) -> T:
         """Send a request and hand the response to ``handle``, which returns the parsed

@@ -102,4 +102,4 @@ def setup(app: Sphinx) -> dict[str, Any]:
     app.add_css_file("survey.css")
     app.add_js_file("survey-papers.js")
     app.add_js_file("survey.js")
-    return {"version": __version__, "parallel_read_safe": True, "parallel_write_safe": True, "env_version": 2}
+    return {"version": __version__, "parallel_read_safe": True, "parallel_write_safe": True, "env_version": 3}

@@ -21,7 +21,7 @@ _ENTRY_START = re.compile(r"^@\w+\{([^,\s]+),", re.M)
 class CatalogEntry:
     key: str
     title: str  # plain text
-    authors: tuple[str, ...]  # "Given Family", plain text
+    authors: tuple[str, ...]  # "Given Family", plain text; without BibTeX's "others"
     year: str
     venue: str  # booktitle / journal / institution, plain text ("" for preprints)
     doi: str
@@ -29,13 +29,18 @@ class CatalogEntry:
     url: str
     bibtex: str  # the entry exactly as in refs.bib
     topics: tuple[str, ...] = ()
-    hand_entered: bool = False
+    truncated: bool = False  # the list ends in "and others"
+
+    @property
+    def author_text(self) -> str:
+        """Every listed author, then "et al." when the list is truncated."""
+        return ", ".join(self.authors) + (" et al." if self.truncated else "")
 
     @property
     def short_authors(self) -> str:
         """The author part of an author–year citation: "He", "He and Chen", "He et al."."""
-        surnames = [_surname(a) for a in self.authors if a != "others"]
-        if len(self.authors) > 2 or "others" in self.authors:
+        surnames = [_surname(a) for a in self.authors]
+        if len(surnames) > 2 or self.truncated:
             return f"{surnames[0]} et al."
         return " and ".join(surnames)
 
@@ -46,8 +51,7 @@ def _surname(name: str) -> str:
 
 def _person_text(person: object) -> str:
     parts = [*person.first_names, *person.middle_names, *person.prelast_names, *person.last_names]  # type: ignore[attr-defined]
-    text = latex.to_text(" ".join(parts))
-    return "others" if text == "others" else text
+    return latex.to_text(" ".join(parts))
 
 
 @dataclass(frozen=True)
@@ -80,10 +84,11 @@ def load(bib: Path, papers: Path | None, parsed: BibliographyData, content_diges
     for key, entry in parsed.entries.items():
         fields = entry.fields
         venue = fields.get("booktitle") or fields.get("journal") or fields.get("institution") or ""
+        names = [_person_text(p) for p in entry.persons.get("author", [])]
         entries[key] = CatalogEntry(
             key=key,
             title=latex.to_text(fields.get("title", "")),
-            authors=tuple(_person_text(p) for p in entry.persons.get("author", [])),
+            authors=tuple(name for name in names if name != "others"),
             year=str(fields.get("year", "")),
             venue=latex.to_text(venue),
             doi=fields.get("doi", ""),
@@ -91,7 +96,7 @@ def load(bib: Path, papers: Path | None, parsed: BibliographyData, content_diges
             url=fields.get("url", ""),
             bibtex=raw.get(key, ""),
             topics=topics.get(key, ()),
-            hand_entered=fields.get("x-source", "") == "hand-entered",
+            truncated="others" in names,
         )
     listed = frozenset(tables) if papers_toml is not None else None
     return Catalog(entries, _labels(entries), listed, content_digest)

@@ -206,8 +206,7 @@ class SurveyCiteDomain(BibtexDomain):
     def _labelled(self, bibliography: BibliographyValue, entries: list[Entry]) -> Iterable[tuple[Entry, str, Hashable]]:
         style = _style(bibliography.style)
         ordered = style.sort(entries)
-        config = self.env.config
-        tooltips = (config.bibtex_tooltips_style or bibliography.style) if config.bibtex_tooltips else None
+        tooltips = self._tooltip_style(bibliography)
         for entry, label in zip(ordered, style.format_labels(ordered), strict=True):
             label = bibliography.labelprefix + label
             yield entry, label, (bibliography.style, tooltips, label, _fingerprint(entry))
@@ -216,12 +215,15 @@ class SurveyCiteDomain(BibtexDomain):
         self, bibliography: BibliographyValue, entry: Entry, label: str
     ) -> tuple[FormattedEntry, FormattedEntry | None]:
         """The entry as its list shows it, and as its tooltip does (when tooltips are on)."""
-        config = self.env.config
-        tooltip_style = (config.bibtex_tooltips_style or bibliography.style) if config.bibtex_tooltips else None
+        tooltip_style = self._tooltip_style(bibliography)
         return (
             _style(bibliography.style).format_entry(label, entry),
             _style(tooltip_style).format_entry(label, entry) if tooltip_style else None,
         )
+
+    def _tooltip_style(self, bibliography: BibliographyValue) -> str | None:
+        config = self.env.config
+        return (config.bibtex_tooltips_style or bibliography.style) if config.bibtex_tooltips else None
 
     def _views(self, refs: list[Any], version: dict[int, Hashable]) -> dict[str, str]:
         """docname -> digest of its lists and of what each of its citations resolves to."""
@@ -231,15 +233,20 @@ class SurveyCiteDomain(BibtexDomain):
         for ref in refs:
             for target in ref.targets:
                 hit = self._lookup(ref.docname, target.key)
-                resolved = hit and (hit[1].bibliography_key.docname, hit[1].citation_id, version[id(hit[1])])
+                resolved = hit and (hit[2].bibliography_key.docname, hit[2].citation_id, version[id(hit[2])])
                 parts.setdefault(ref.docname, []).append((target.key, resolved))
         return {d: hashlib.blake2b(repr(p).encode(), digest_size=16).hexdigest() for d, p in parts.items()}
 
     # -- resolving citations --------------------------------------------------------------------
 
-    def _lookup(self, docname: str, key: str) -> tuple[int, Citation] | None:
-        found = self.data["local"].get((docname, key)) or self.data["first"].get(key)
-        return cast("tuple[int, Citation] | None", found)
+    def _lookup(self, docname: str, key: str) -> tuple[bool, int, Citation] | None:
+        """(whether it is another document's list, position, entry) that a citation of *key* in
+        *docname* links to: the document's own list first, else the first list that has it."""
+        local = self.data["local"].get((docname, key))
+        if local is not None:
+            return (False, *local)
+        first = self.data["first"].get(key)
+        return (True, *first) if first is not None else None
 
     def resolve_xref(
         self,
@@ -255,14 +262,13 @@ class SurveyCiteDomain(BibtexDomain):
         keys: dict[str, CitationTarget] = {t.key: t for t in parse_citation_targets(target)}
         found: list[tuple[bool, int, Citation]] = []
         for key in keys:
-            local = self.data["local"].get((fromdocname, key))
-            hit = local or self.data["first"].get(key)
+            hit = self._lookup(fromdocname, key)
             if hit is None:
                 logger.warning(
                     f'could not find bibtex key "{key}"', location=node, type="bibtex", subtype="key_not_found"
                 )
             else:
-                found.append((local is None, *hit))
+                found.append(hit)
         references = [
             (
                 citation.entry,
@@ -281,7 +287,7 @@ class SurveyCiteDomain(BibtexDomain):
                     post_text=keys[citation.key].post,
                 ),
             )
-            for _, _, citation in sorted(found, key=lambda f: (f[0], f[1]))
+            for _, _, citation in sorted(found, key=lambda hit: hit[:2])
         ]
         result = nodes.inline(rawsource=target, classes=["bibtex-citation"])
         result += format_references(self.reference_style, typ, references).render(self.backend)

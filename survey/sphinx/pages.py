@@ -126,12 +126,7 @@ def _reference_list(
         item = nodes.container(ids=[f"paper-{key}"], classes=["survey-paper"])
         text = nodes.paragraph(classes=["survey-paper-entry"])
         text += nodes.strong(text=catalog.labels[key])
-        text += nodes.Text(
-            " — "
-            + ", ".join(a for a in entry.authors if a != "others")
-            + (" et al." if "others" in entry.authors else "")
-            + ". "
-        )
+        text += nodes.Text(f" — {entry.author_text}. ")
         text += nodes.emphasis(text=entry.title)
         text += nodes.Text(". " + (f"{entry.venue}, " if entry.venue else "") + f"{entry.year}.")
         for label, url in _links(entry):
@@ -193,9 +188,10 @@ def _index_table(
             for doc in chapters
         )
         links = " ".join(f'<a href="{esc(url)}">{esc(label.split(":")[0])}</a>' for label, url in _links(entry))
-        named = [a for a in entry.authors if a != "others"]
-        everyone = ", ".join(named) + (" et al." if "others" in entry.authors else "")
-        shown = everyone if len(named) <= _INDEX_AUTHORS else ", ".join(named[:_INDEX_AUTHORS]) + " et al."
+        everyone = entry.author_text
+        shown = (
+            everyone if len(entry.authors) <= _INDEX_AUTHORS else ", ".join(entry.authors[:_INDEX_AUTHORS]) + " et al."
+        )
         venue = entry.venue or "arXiv preprint"
         rows.append(
             f'<tr data-topics="{esc(" ".join(entry.topics))}">'
@@ -240,8 +236,8 @@ def data_script(catalog: Catalog) -> str:
     data = {
         key: {
             "t": e.title,
-            "a": [a for a in e.authors if a != "others"],
-            "x": "others" in e.authors,
+            "a": e.authors,
+            "x": e.truncated,
             "v": e.venue,
             "y": e.year,
         }

@@ -1,0 +1,24 @@
+"""Sphinx builds run as `make html` in docs/ runs them (warnings are errors, references
+checked), for the tests and the site benchmark."""
+
+from __future__ import annotations
+
+import subprocess
+import sys
+from pathlib import Path
+
+#: sphinx-build arguments of docs/Makefile's `make html` (SPHINXOPTS), quiet.
+MAKE_HTML = ("-b", "html", "-W", "--keep-going", "-n", "-q")
+
+
+def arguments(source: Path, out: Path, *extra: str, doctrees: Path | None = None) -> list[str]:
+    """sphinx-build arguments building *source* into *out* as `make html` does."""
+    return [*MAKE_HTML, *extra, *(["-d", str(doctrees)] if doctrees else []), str(source), str(out)]
+
+
+def build(source: Path, out: Path, *extra: str, doctrees: Path | None = None) -> subprocess.CompletedProcess[str]:
+    return subprocess.run(
+        [sys.executable, "-m", "sphinx", *arguments(source, out, *extra, doctrees=doctrees)],
+        capture_output=True,
+        text=True,
+    )
