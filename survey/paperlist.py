@@ -33,7 +33,9 @@ from survey.identifiers import ArxivId, check_s2_id, normalise_doi, parse_arxiv_
 from survey.record import ENTRY_TYPES, Paper
 
 IDENTIFIER_KINDS = ("arxiv", "doi", "s2", "title")
-_ENTRY_FIELDS = {*IDENTIFIER_KINDS, "topics", "seed", "hand", "override"}
+_ENTRY_FIELDS = {*IDENTIFIER_KINDS, "topics", "seed", "hand", "override", "name", "builds_on"}
+_EDGE_FIELDS = {"key", "change", "concurrent"}
+_DATE = re.compile(r"^(19|20)\d\d-(0[1-9]|1[0-2])(-(0[1-9]|[12]\d|3[01]))?$")
 _HAND_FIELDS = {
     "title",
     "authors",
@@ -48,12 +50,26 @@ _HAND_FIELDS = {
     "primary_class",
     "checked",
     "authors_truncated",
+    "date",
 }
 _KEY = re.compile(r"^[A-Za-z0-9][A-Za-z0-9_:.+-]*$")
 
 
 class PaperListError(Exception):
     """Bad input in papers.toml; the message names the file and line or key."""
+
+
+@dataclass(frozen=True)
+class Edge:
+    """``builds_on`` entry: this paper adopts, extends or answers ``key``.
+
+    ``concurrent`` marks concurrent works that cite each other: the only case where a paper
+    may build on one that appeared later.
+    """
+
+    key: str
+    change: str = ""
+    concurrent: bool = False
 
 
 @dataclass(frozen=True)
@@ -70,6 +86,8 @@ class PaperSpec:
     hand: Paper | None = None
     checked: tuple[str, ...] = ()
     overrides: dict[str, Any] = field(default_factory=dict)
+    name: str | None = None  # the method's short name (graph labels): "MAE"
+    builds_on: tuple[Edge, ...] = ()
 
     @property
     def query(self) -> str:
@@ -163,7 +181,35 @@ def _spec(key: str, entry: dict[str, Any], line: int, where: str) -> PaperSpec:
     checked: tuple[str, ...] = ()
     if "hand" in entry:
         hand, checked = _hand(entry["hand"], arxiv, value if kind == "doi" else None, f"{where}.hand")
-    return PaperSpec(key, kind, value, line, arxiv, tuple(topics), tuple(seed), hand, checked, overrides)
+    name = entry.get("name")
+    if name is not None and (not isinstance(name, str) or not name.strip()):
+        raise PaperListError(f"{where}: name must be a non-empty string")
+    edges = _edges(entry.get("builds_on", []), where)
+    return PaperSpec(
+        key, kind, value, line, arxiv, tuple(topics), tuple(seed), hand, checked, overrides, name, edges
+    )
+
+
+def _edges(value: Any, where: str) -> tuple[Edge, ...]:
+    """``builds_on = ["key", {key = "key", change = "…", concurrent = true}]``."""
+    if not isinstance(value, list):
+        raise PaperListError(f"{where}: builds_on must be a list of citekeys or {{key = …, change = …}} tables")
+    edges: list[Edge] = []
+    for item in value:
+        if isinstance(item, str):
+            item = {"key": item}
+        if not isinstance(item, dict) or not isinstance(item.get("key"), str) or not item["key"].strip():
+            raise PaperListError(f"{where}: builds_on entries are citekeys or tables with a key")
+        unknown = set(item) - _EDGE_FIELDS
+        if unknown:
+            raise PaperListError(f"{where}: builds_on {item['key']!r}: unknown field(s) {', '.join(sorted(unknown))}")
+        change, concurrent = item.get("change", ""), item.get("concurrent", False)
+        if not isinstance(change, str) or not isinstance(concurrent, bool):
+            raise PaperListError(f"{where}: builds_on {item['key']!r}: change is text, concurrent true/false")
+        if any(e.key == item["key"] for e in edges):
+            raise PaperListError(f"{where}: builds_on lists {item['key']!r} twice")
+        edges.append(Edge(item["key"].strip(), " ".join(change.split()), concurrent))
+    return tuple(edges)
 
 
 def _str_list(value: Any, where: str, name: str) -> list[str]:
@@ -200,6 +246,9 @@ def _hand(data: Any, arxiv: ArxivId | None, doi_id: str | None, where: str) -> t
         doi = normalise_doi(data["doi"]) if "doi" in data else doi_id
     except ValueError as exc:
         raise PaperListError(f"{where}: {exc}") from None
+    date = data.get("date")
+    if date is not None and (not isinstance(date, str) or not _DATE.match(date)):
+        raise PaperListError(f"{where}: date must be YYYY-MM or YYYY-MM-DD (the first public date)")
     url = data.get("url") or (
         f"https://arxiv.org/abs/{arxiv.id}" if arxiv else f"https://doi.org/{doi}" if doi else None
     )
@@ -217,6 +266,7 @@ def _hand(data: Any, arxiv: ArxivId | None, doi_id: str | None, where: str) -> t
         volume=_opt_str(data, "volume", where),
         pages=_opt_str(data, "pages", where),
         institution=_opt_str(data, "institution", where),
+        date=date,
     )
     return paper, tuple(_str_list(data.get("checked", []), where, "checked"))
 

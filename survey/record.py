@@ -33,6 +33,9 @@ class Paper:
     volume: str | None = None
     pages: str | None = None
     institution: str | None = None
+    #: First public date (arXiv v1 or first publication), ISO ``YYYY-MM`` or ``YYYY-MM-DD``:
+    #: the lineage's chronology check and the timeline read it; refs.bib does not.
+    date: str | None = None
 
     def to_json(self) -> dict[str, Any]:
         """A JSON-ready dict with empty fields dropped (stable, diff-friendly storage)."""

@@ -63,4 +63,11 @@ def merge(arxiv: ArxivEntry | None, s2: S2Paper | None) -> Paper:
         url=url,
         volume=s2.volume if s2 and published and published[1] == "article" else None,
         pages=s2.pages if s2 and published else None,
+        date=_first_public(arxiv, s2),
     )
+
+
+def _first_public(arxiv: ArxivEntry | None, s2: S2Paper | None) -> str | None:
+    """arXiv v1 or the publication date S2 knows, whichever is earlier."""
+    dates = [d for d in (arxiv.published if arxiv else None, s2.date if s2 else None) if d]
+    return min(dates) if dates else None

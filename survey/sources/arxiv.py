@@ -36,6 +36,7 @@ class ArxivEntry:
     title: str
     authors: tuple[str, ...]
     published_year: int
+    published: str  # date of v1, YYYY-MM-DD
     primary_class: str | None
     doi: str | None
     journal_ref: str | None
@@ -84,6 +85,7 @@ def parse(body: bytes) -> Feed:
                 title=_text(node.find("a:title", _NS)),
                 authors=tuple(_text(a.find("a:name", _NS)) for a in node.findall("a:author", _NS)),
                 published_year=int(_text(node.find("a:published", _NS))[:4]),
+                published=_text(node.find("a:published", _NS))[:10],
                 primary_class=primary.get("term") if primary is not None else None,
                 doi=_text(node.find("arxiv:doi", _NS)) or None,
                 journal_ref=_text(node.find("arxiv:journal_ref", _NS)) or None,

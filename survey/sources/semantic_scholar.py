@@ -15,7 +15,7 @@ from survey.sources.http import PacedClient, Policy, RetryableResponse, SourceEr
 
 DEFAULT_URL = "https://api.semanticscholar.org/graph/v1"
 MAX_IDS_PER_REQUEST = 500
-FIELDS = "title,authors,year,venue,publicationVenue,journal,externalIds,publicationTypes,url"
+FIELDS = "title,authors,year,venue,publicationVenue,journal,externalIds,publicationTypes,url,publicationDate"
 
 
 @dataclass(frozen=True)
@@ -34,6 +34,7 @@ class S2Paper:
     volume: str | None
     pages: str | None
     url: str | None
+    date: str | None = None  # publicationDate, YYYY-MM-DD
 
 
 class MalformedJSON(RetryableResponse):
@@ -65,6 +66,7 @@ def _paper(data: dict[str, Any]) -> S2Paper:
         volume=(journal.get("volume") or "").strip() or None,
         pages=(journal.get("pages") or "").strip() or None,
         url=data.get("url"),
+        date=data.get("publicationDate") if isinstance(data.get("publicationDate"), str) else None,
     )
 
 
