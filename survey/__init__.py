@@ -5,4 +5,4 @@ deterministic ``refs.bib`` (``survey fetch-refs``) and provides the Sphinx
 extension that cross-references the survey site (``survey.sphinx``).
 """
 
-__version__ = "0.1.0"
+__version__ = "0.2.0"

@@ -55,6 +55,88 @@ _HAND_FIELDS = {
 _KEY = re.compile(r"^[A-Za-z0-9][A-Za-z0-9_:.+-]*$")
 
 
+#: The one top-level table of papers.toml that is not a citekey: the list's own settings.
+SETTINGS_TABLE = "survey"
+BIB_ENCODINGS = ("ascii", "utf-8")
+
+
+@dataclass(frozen=True)
+class Settings:
+    """``[survey]`` in papers.toml.
+
+    ``bib_encoding``: ``"ascii"`` (default) writes accents as LaTeX commands, for classic
+    BibTeX + pdfLaTeX; ``"utf-8"`` keeps them as they are, for biber + biblatex.
+    """
+
+    bib_encoding: str = "ascii"
+    suggest: SuggestSettings = field(default_factory=lambda: SuggestSettings())
+
+
+#: ``survey suggest`` identifier kinds a dismissed suggestion may be named by.
+DISMISS_KINDS = ("s2", "arxiv", "doi", "title")
+
+
+@dataclass(frozen=True)
+class SuggestSettings:
+    """``[survey.suggest]``: suggestions the authors rejected, and how long fetched citations stay fresh.
+
+    ``dismissed`` holds ``(kind, value)`` pairs, normalised as `survey suggest` compares them:
+    arXiv ids without version, DOIs lower-case, titles as lower-case letters and digits only.
+    """
+
+    dismissed: tuple[tuple[str, str], ...] = ()
+    citations_max_age_days: int = 30
+
+
+def normalise_title(title: str) -> str:
+    """The form in which two titles count as the same paper's."""
+    return "".join(c for c in title.lower() if c.isalnum())
+
+
+def _suggest_settings(table: Any, text: str, path: Path) -> SuggestSettings:
+    """Validate ``[survey.suggest]``; errors name the line of the offending value."""
+    header = re.search(r"^[ \t]*\[[ \t]*survey[ \t]*\.[ \t]*suggest[ \t]*\]", text, re.M)
+    start = header.start() if header else 0
+    base = text.count("\n", 0, start) + 1
+
+    def where(raw: str | None = None) -> str:
+        at = text.find(f'"{raw}"', start) if raw is not None else -1
+        return f"{path}:{text.count(chr(10), 0, at) + 1 if at >= 0 else base}: [{SETTINGS_TABLE}.suggest]"
+
+    if not isinstance(table, dict):
+        raise PaperListError(f"{where()}: expected a table")
+    unknown = set(table) - {"dismissed", "citations_max_age_days"}
+    if unknown:
+        raise PaperListError(f"{where()}: unknown setting(s) {', '.join(sorted(unknown))}")
+    age = table.get("citations_max_age_days", 30)
+    if not isinstance(age, int) or isinstance(age, bool) or age < 0:
+        raise PaperListError(f"{where()}: citations_max_age_days must be a whole number of days (0 or more)")
+    raw_list = table.get("dismissed", [])
+    if not isinstance(raw_list, list):
+        raise PaperListError(f'{where()}: dismissed must be a list of "kind:identifier" strings')
+    dismissed: list[tuple[str, str]] = []
+    for raw in raw_list:
+        kind, _, value = raw.partition(":") if isinstance(raw, str) else ("", "", "")
+        if kind not in DISMISS_KINDS or not value.strip():
+            raise PaperListError(
+                f"{where(raw if isinstance(raw, str) else None)}: dismissed entry {raw!r} is not "
+                f'"kind:identifier" with kind one of {", ".join(DISMISS_KINDS)}'
+            )
+        try:
+            if kind == "arxiv":
+                value = parse_arxiv_id(value).id
+            elif kind == "doi":
+                value = normalise_doi(value)
+            elif kind == "s2":
+                value = check_s2_id(value)
+            else:
+                value = normalise_title(value)
+        except ValueError as exc:
+            raise PaperListError(f"{where(raw)}: dismissed entry: {exc}") from None
+        dismissed.append((kind, value))
+    return SuggestSettings(tuple(dismissed), age)
+
+
 class PaperListError(Exception):
     """Bad input in papers.toml; the message names the file and line or key."""
 
@@ -130,6 +212,10 @@ def parse(text: str, path: Path) -> list[PaperSpec]:
     seen: dict[str, str] = {}
     lines = _header_lines(text)
     for key, entry in data.items():
+        if key == SETTINGS_TABLE:
+            if isinstance(entry, dict) and "suggest" in entry:
+                _suggest_settings(entry["suggest"], text, path)  # every command reports a bad setting
+            continue
         line = lines.get(key, 0)
         where = f"{path}:{line}: [{key}]"
         if not isinstance(entry, dict):
@@ -141,6 +227,24 @@ def parse(text: str, path: Path) -> list[PaperSpec]:
         seen[key.lower()] = key
         specs.append(_spec(key, entry, line, where))
     return specs
+
+
+def load_settings(path: Path) -> Settings:
+    """The ``[survey]`` settings table of the paper list (defaults where it is absent)."""
+    try:
+        text = path.read_text(encoding="utf-8")
+        data = tomllib.loads(text)
+    except (OSError, UnicodeDecodeError, tomllib.TOMLDecodeError):
+        return Settings()  # `load` reports unreadable files
+    table = data.get(SETTINGS_TABLE, {})
+    where = f"{path}:{_header_lines(text).get(SETTINGS_TABLE, 0)}: [{SETTINGS_TABLE}]"
+    if not isinstance(table, dict):
+        raise PaperListError(f"{where}: expected a table of settings")
+    encoding = table.get("bib_encoding", "ascii")
+    if encoding not in BIB_ENCODINGS:
+        raise PaperListError(f"{where}: bib_encoding must be one of {', '.join(BIB_ENCODINGS)}")
+    suggest = _suggest_settings(table["suggest"], text, path) if "suggest" in table else SuggestSettings()
+    return Settings(bib_encoding=encoding, suggest=suggest)
 
 
 def _spec(key: str, entry: dict[str, Any], line: int, where: str) -> PaperSpec:
@@ -185,9 +289,7 @@ def _spec(key: str, entry: dict[str, Any], line: int, where: str) -> PaperSpec:
     if name is not None and (not isinstance(name, str) or not name.strip()):
         raise PaperListError(f"{where}: name must be a non-empty string")
     edges = _edges(entry.get("builds_on", []), where)
-    return PaperSpec(
-        key, kind, value, line, arxiv, tuple(topics), tuple(seed), hand, checked, overrides, name, edges
-    )
+    return PaperSpec(key, kind, value, line, arxiv, tuple(topics), tuple(seed), hand, checked, overrides, name, edges)
 
 
 def _edges(value: Any, where: str) -> tuple[Edge, ...]:
@@ -281,10 +383,15 @@ def _opt_str(data: dict[str, Any], name: str, where: str) -> str | None:
 # --- editing, preserving comments and order (tomlkit) -------------------------------------
 
 
-def append_entry(text: str, key: str, kind: str, value: str, topics: list[str]) -> str:
-    """papers.toml text with one new table appended; everything else byte-identical."""
+def append_entry(text: str, key: str, kind: str, value: str, topics: list[str], comment: str = "") -> str:
+    """papers.toml text with one new table appended; everything else byte-identical.
+
+    ``comment`` (the title, for an entry resolved from one) is written beside the identifier.
+    """
     table = tomlkit.table()
     table.add(kind, value)
+    if comment:
+        table[kind].comment(" ".join(comment.split()))
     if topics:
         table.add("topics", topics)
     doc = tomlkit.document()

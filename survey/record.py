@@ -36,6 +36,8 @@ class Paper:
     #: First public date (arXiv v1 or first publication), ISO ``YYYY-MM`` or ``YYYY-MM-DD``:
     #: the lineage's chronology check and the timeline read it; refs.bib does not.
     date: str | None = None
+    #: Semantic Scholar's paperId, kept so ``survey suggest`` needs no lookup; refs.bib does not show it.
+    s2_id: str | None = None
 
     def to_json(self) -> dict[str, Any]:
         """A JSON-ready dict with empty fields dropped (stable, diff-friendly storage)."""
@@ -57,7 +59,7 @@ class Paper:
         """Human-readable field-by-field differences, for ``--refresh`` reports."""
         changes = []
         for f in fields(self):
-            if f.name == "source":
+            if f.name in ("source", "s2_id"):  # provenance, not bibliographic metadata
                 continue
             old, new = getattr(self, f.name), getattr(other, f.name)
             if old != new:

@@ -384,3 +384,150 @@ def hang_up() -> Fault:
         handler.connection.shutdown(2)
 
     return fault
+
+
+# --- Semantic Scholar: the citation graph (survey suggest) ---------------------------------
+
+
+def graph_paper(
+    pid: str,
+    title: str,
+    year: int | None = None,
+    *,
+    arxiv: str | None = None,
+    doi: str | None = None,
+    date: str | None = None,
+    venue: str = "",
+    corpus: int | None = None,
+) -> dict[str, Any]:
+    """A paper in the shape of the items of api-samples/s2/get_paper_nested_citations_references_full.json."""
+    ids: dict[str, Any] = {"CorpusId": corpus if corpus is not None else int(pid[:7], 16)}
+    if arxiv:
+        ids["ArXiv"] = arxiv
+    if doi:
+        ids["DOI"] = doi
+    return {
+        "paperId": pid,
+        "externalIds": ids,
+        "url": f"https://www.semanticscholar.org/paper/{pid}",
+        "title": title,
+        "venue": venue,
+        "year": year,
+        "publicationDate": date,
+        "authors": [{"authorId": "1", "name": "A. Author"}],
+    }
+
+
+class FakeS2Graph(FakeS2):
+    """``POST /paper/batch`` with nested ``references.*``/``citations.*`` fields,
+    ``GET /paper/{id}/references|citations`` pages and ``POST /recommendations/v1/papers``,
+    with the limits the real API has (see tests/samples/README.md): 1,000 nested items a paper,
+    9,999 nested citations a batch answer (the later papers get ``[]``), 1,000 items a page,
+    ``offset + limit`` under 10,000. Unknown ids are ``null``; ``/paper/search/match`` and
+    fetch-refs' batches work as in FakeS2."""
+
+    def __init__(self, papers: list[dict[str, Any]], references: dict[str, list[str]]) -> None:
+        super().__init__()
+        self.papers = {p["paperId"]: p for p in papers}
+        self.references = references
+        self.citations: dict[str, list[str]] = {}
+        for citing in sorted(references):
+            for cited in references[citing]:
+                self.citations.setdefault(cited, []).append(citing)
+        self.unresolved: dict[str, int] = {}  # paperId -> references S2 could not resolve (paperId null)
+        self.per_paper = 1000
+        self.per_batch = {"citations": 9999}
+        self.recommended: list[str] = []
+        self.recommend_bodies: list[dict[str, Any]] = []  # what each recommendations request asked
+        self._by_external: dict[str, dict[str, Any]] = {}
+        self._indexed = -1
+
+    def lookup(self, ident: str) -> dict[str, Any] | None:
+        """A paper by paperId, ``ARXIV:``, ``DOI:`` (any case) or ``CorpusId:``."""
+        if ident in self.papers:
+            return self.papers[ident]
+        if self._indexed != len(self.papers):  # first paper wins, as S2 answers with one record
+            names = {"ArXiv": "ARXIV", "DOI": "DOI", "CorpusId": "CorpusId"}
+            self._by_external = {}
+            for paper in self.papers.values():
+                for name, value in paper["externalIds"].items():
+                    if name in names:
+                        self._by_external.setdefault(f"{names[name]}:{str(value).lower()}", paper)
+            self._indexed = len(self.papers)
+        kind, _, value = ident.partition(":")
+        return self._by_external.get(f"{kind}:{value.lower()}")
+
+    @staticmethod
+    def _project(paper: dict[str, Any], fields: list[str]) -> dict[str, Any]:
+        return {"paperId": paper["paperId"], **{f: paper.get(f) for f in fields if f != "paperId"}}
+
+    def _nested(self, kind: str, pid: str) -> list[dict[str, Any]]:
+        items = [self.papers[p] for p in (self.references if kind == "references" else self.citations).get(pid, [])]
+        if kind == "references":
+            items += [{"paperId": None, "title": f"Unresolved {i}"} for i in range(self.unresolved.get(pid, 0))]
+        return items
+
+    def answer(self, handler: _Handler, method: str, ids: list[str], body: bytes) -> None:
+        split = urlsplit(handler.path)
+        query = parse_qs(split.query)
+        fields = ",".join(query.get("fields", [""])).split(",")
+        page = re.search(r"/paper/([^/]+)/(references|citations)$", split.path)
+        if method == "POST" and split.path.endswith("/paper/batch"):
+            self._batch(handler, ids, fields)
+        elif method == "GET" and page:
+            self._page(handler, page[1], page[2], query, fields)
+        elif method == "POST" and split.path.endswith("/recommendations/v1/papers"):
+            self.recommend_bodies.append(json.loads(body or b"{}"))
+            positive = self.recommend_bodies[-1].get("positivePaperIds") or []
+            if not positive:
+                handler.send(400, b'{"error":"No positive paper examples given"}', "application/json")
+                return
+            limit = int(query.get("limit", ["100"])[0])
+            data = {"recommendedPapers": [self._project(self.papers[p], fields) for p in self.recommended[:limit]]}
+            handler.send(200, json.dumps(data).encode(), "application/json")
+        else:
+            super().answer(handler, method, ids, body)
+
+    def _batch(self, handler: _Handler, ids: list[str], fields: list[str]) -> None:
+        top = [f for f in fields if "." not in f and f not in ("references", "citations")]
+        kinds = [k for k in ("references", "citations") if any(f.startswith(k + ".") for f in fields)]
+        sub = {k: [f.split(".", 1)[1] for f in fields if f.startswith(k + ".")] for k in kinds}
+        used = dict.fromkeys(kinds, 0)
+        answer: list[dict[str, Any] | None] = []
+        for ident in ids:
+            paper = self.lookup(ident)
+            if paper is None:
+                answer.append(None)
+                continue
+            item = self._project(paper, top)
+            pid = paper["paperId"]
+            item["referenceCount"] = len(self._nested("references", pid))
+            item["citationCount"] = len(self._nested("citations", pid))
+            for kind in kinds:
+                nested = self._nested(kind, pid)[: self.per_paper]
+                room = self.per_batch.get(kind, 10**9) - used[kind]
+                nested = nested[: max(room, 0)]
+                used[kind] += len(nested)
+                item[kind] = [self._project(p, sub[kind]) if p["paperId"] else p for p in nested]
+            answer.append(item)
+        if not any(answer):
+            handler.send(400, b'{"error":"No valid paper ids given"}', "application/json")
+        else:
+            handler.send(200, json.dumps(answer).encode(), "application/json")
+
+    def _page(self, handler: _Handler, ident: str, kind: str, query: dict[str, list[str]], fields: list[str]) -> None:
+        offset, limit = int(query.get("offset", ["0"])[0]), int(query.get("limit", ["100"])[0])
+        if limit > 1000 or offset + limit >= 10_000:
+            handler.send(400, b'{"error":"offset + limit must be < 10000 and limit <= 1000"}', "application/json")
+            return
+        paper = self.lookup(ident)
+        if paper is None:
+            handler.send(404, b'{"error":"Paper not found"}', "application/json")
+            return
+        nested = self._nested(kind, paper["paperId"])
+        key = "citedPaper" if kind == "references" else "citingPaper"
+        data: dict[str, Any] = {"offset": offset}
+        if offset + limit < len(nested):
+            data["next"] = offset + limit
+        data["data"] = [{key: self._project(p, fields) if p["paperId"] else p} for p in nested[offset : offset + limit]]
+        handler.send(200, json.dumps(data).encode(), "application/json")

@@ -56,6 +56,7 @@ def _project_with_docs(root: Path, chapter: str) -> Path:
         '[a2020one]\narxiv = "2001.00001"\n[a2020one.hand]\ntitle = "One"\nauthors = ["Ann A"]\nyear = 2020\n\n'
         '[b2020two]\narxiv = "2001.00001v2"\n[b2020two.hand]\ntitle = "Two"\nauthors = ["Bob B"]\nyear = 2020\n\n'
         '[c2021three]\ndoi = "10.1000/xyz"\n[c2021three.hand]\ntitle = "One"\nauthors = ["Cy C"]\nyear = 2021\n'
+        'date = "2021-03"\n'
     )
     fetch.run(root / "papers.toml", root / "refs.bib", offline=True)
     (root / "docs").mkdir()

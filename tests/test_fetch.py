@@ -38,7 +38,7 @@ def test_resolves_venues_preprints_and_dois(services: tuple[FakeArxiv, FakeS2], 
     assert mae.fields["booktitle"] == "IEEE/CVF Conference on Computer Vision and Pattern Recognition (CVPR)"
     assert mae.fields["year"] == "2022" and mae.fields["doi"] == "10.1109/cvpr52688.2022.01553"
     # arXiv's full names win over S2's initials ("Ross B. Girshick" vs arXiv "Ross Girshick").
-    assert [str(p) for p in mae.persons["author"]][-2:] == ["Dollár, Piotr", "Girshick, Ross"]
+    assert [str(p) for p in mae.persons["author"]][-2:] == [r"Doll{\'a}r, Piotr", "Girshick, Ross"]
     vit = entries["dosovitskiy2021image"]
     assert vit.type == "inproceedings" and "(ICLR)" in vit.fields["booktitle"]
     assert [str(p) for p in vit.persons["author"]] == ["Dosovitskiy, Alexey", "Beyer, Lucas"]
@@ -316,6 +316,7 @@ def test_refresh_replaces_hand_entered_metadata_and_reports_differences(
         "venue: (none) -> 'CVPR'",
         "primary_class: (none) -> 'cs.CV'",
         "doi: (none) -> '10.1109/cvpr52688.2022.01553'",
+        "date: (none) -> '2021-11-11'",  # arXiv v1: the hand table gave no date
     ]
     text = (project / "papers.toml").read_text()
     assert "[he2022masked.hand]" not in text and text.startswith("# keep this comment\n[he2022masked]")

@@ -224,3 +224,56 @@ def test_unlisted_bib_entry_is_a_named_warning(tmp_path: Path) -> None:
     assert "refs.bib entry 'ge2021yolox' is not listed in papers.toml [survey.unlisted]" in result.stderr
     (docs / "conf.py").write_text(CONF + 'suppress_warnings = ["survey.unlisted"]\n')
     assert build(docs, "-E").returncode == 0
+
+
+def test_accents_and_math_from_refs_bib_show_as_unicode(tmp_path: Path) -> None:
+    """refs.bib spells accents for pdfLaTeX (Nguy{\\~{\\^{e}}}n, {$\\Omega$}); every page shows text."""
+    tricky = Paper(
+        "Ω-Nets: Schrödinger Bridges on $\\mathbb{R}^n$",
+        ("Nguyễn Văn Đặng", "Martin King Jr.", "CMS Collaboration"),
+        2021,
+        "hand",
+        arxiv_id="2101.00001",
+    )
+    suffixed = Paper("A Paper by One Author", ("Martin King Jr.",), 2020, "hand", arxiv_id="2001.00002")
+    chapters = dict(
+        CHAPTERS,
+        detection=CHAPTERS["detection"].replace("is anchor-free.", "{cite:p}`x2021omega`; {cite:p}`y2020king`."),
+    )
+    docs = make_site(tmp_path, chapters)
+    root = docs.parent
+    (root / "refs.bib").write_text(
+        bibtex.write(
+            [bibtex.BibItem(k, p) for k, p in {**PAPERS, "x2021omega": tricky, "y2020king": suffixed}.items()]
+        ),
+        encoding="utf-8",
+    )
+    assert r"Nguy{\~{\^{e}}}n" in (root / "refs.bib").read_text()
+    listed = (root / "papers.toml").read_text(encoding="utf-8")
+    (root / "papers.toml").write_text(  # with a settings table, which is no paper
+        '[survey]\nbib_encoding = "ascii"\n\n'
+        + listed
+        + '[x2021omega]\narxiv = "2101.00001"\n[y2020king]\narxiv = "2001.00002"\n',
+        encoding="utf-8",
+    )
+    result = build(docs)
+    assert result.returncode == 0, result.stderr
+    out = docs / "_build" / "html"
+    pages = {
+        "references": (out / "references.html").read_text(),
+        "index": (out / "papers.html").read_text(),
+        "chapter": (out / "detection.html").read_text(),
+        "previews": (out / "_static" / "survey-papers.js").read_text(),
+    }
+    assert r"Nguy{\~{\^{e}}}n" in pages["references"]  # the copy-BibTeX block is refs.bib's entry
+    for name, html in pages.items():
+        shown = re.sub(r"<pre.*?</pre>", "", html, flags=re.S)  # what is read, not what is copied
+        at = shown.index("x2021omega")
+        entry = shown if name == "chapter" else shown[at - 3000 : at + 3000]
+        assert "Đặng" in entry, name
+        assert "\\~" not in entry and "{\\" not in entry and "\\DJ" not in entry, name
+    assert "Nguyễn Văn Đặng, Martin King Jr." in re.sub(r"<pre.*?</pre>", "", pages["references"], flags=re.S)
+    assert "Ω-Nets" in pages["references"] and "Schrödinger" in pages["references"]
+    assert '"t":"Ω-Nets: Schrödinger Bridges on $\\\\mathbb{R}^n$"' in pages["previews"]
+    assert "Đặng et al., 2021" in pages["chapter"]
+    assert "King, 2020</a>" in pages["chapter"] and "Jr., 2020" not in pages["chapter"]  # labels use the surname

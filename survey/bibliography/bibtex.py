@@ -1,7 +1,9 @@
 """Writing refs.bib: a pure function of (citekey, record, overrides) triples.
 
 Output is deterministic: entries sorted by citekey, one fixed field order, LaTeX specials
-escaped, case-sensitive title words brace-protected, UTF-8 names kept as they are.
+escaped, case-sensitive title words brace-protected. By default refs.bib is ASCII (accents as
+LaTeX commands, symbols as math) so that classic BibTeX + pdfLaTeX can use it; ``ascii=False``
+keeps UTF-8 for biber + biblatex.
 """
 
 from __future__ import annotations
@@ -45,30 +47,55 @@ class BibItem:
     overrides: Mapping[str, str | list[str]] = field(default_factory=dict)
 
 
-def _person(name: str) -> Person:
-    text = latex.escape(name.strip())
-    # A comma or a bare "and" would split or reorder the name: keep such names whole.
-    if "," in text or " and " in f" {text.lower()} ":
-        text = "{" + text + "}"
-    elif " " not in text:
-        text = "{" + text + "}" if any(c.isupper() for c in text[1:]) else text
-    return Person(text)
+#: Generational suffixes: BibTeX's "Jr" part ("King, Jr., Martin"), never a surname.
+_SUFFIXES = {"jr", "jr.", "sr", "sr.", "ii", "iii", "iv"}
+#: Last words of a corporate author: one braced name, never "Collaboration, CMS".
+_CORPORATE = re.compile(
+    r"\b(collaboration|consortium|team|group|project|initiative|committee|council|society|association|"
+    r"institute|laboratory|foundation|organi[sz]ation|inc\.?|ltd\.?)$",
+    re.I,
+)
 
 
-def _fields(paper: Paper) -> dict[str, str]:
-    fields: dict[str, str] = {"title": latex.title_to_latex(paper.title)}
+def _person(name: str, ascii: bool = True) -> Person:
+    """A pybtex person from a name as the sources write it ("Martin King Jr.", "Wei von Luxburg",
+    "CMS Collaboration"): suffixes go to the Jr part, corporate names stay whole, and the name
+    parts are told apart on the Unicode letters before they are escaped (BibTeX misreads the
+    case of a word that starts with an accent command such as ``{\\.{\\v{S}}}``)."""
+    name = " ".join(name.split())
+    words = name.replace(",", " ").split()
+    lineage = words.pop() if len(words) > 2 and words[-1].lower() in _SUFFIXES else ""
+    rest = " ".join(words)
+    whole = "," in (rest if lineage else name) or " and " in f" {rest.lower()} " or _CORPORATE.search(name)
+    if whole or " " not in rest:
+        text = latex.escape(name, ascii=ascii)
+        if whole or any(c.isupper() for c in name[1:]):
+            text = "{" + text + "}"
+        return Person(text)
+    parsed = Person(rest)
+    if not parsed.last_names:
+        return Person("{" + latex.escape(name, ascii=ascii) + "}")
+
+    for part in (parsed.first_names, parsed.middle_names, parsed.prelast_names, parsed.last_names):
+        part[:] = [latex.escape(word, ascii=ascii) for word in part]  # escaped in place: no second parse
+    parsed.lineage_names = [lineage] if lineage else []
+    return parsed
+
+
+def _fields(paper: Paper, ascii: bool) -> dict[str, str]:
+    fields: dict[str, str] = {"title": latex.title_to_latex(paper.title, ascii=ascii)}
     venue = venues.lookup(paper.venue)
     container = venue.full if venue else paper.venue
     if container:
-        fields["journal" if paper.entry_type == "article" else "booktitle"] = latex.escape(container)
+        fields["journal" if paper.entry_type == "article" else "booktitle"] = latex.escape(container, ascii=ascii)
     if paper.institution:
-        fields["institution"] = latex.escape(paper.institution)
+        fields["institution"] = latex.escape(paper.institution, ascii=ascii)
     if paper.year:
         fields["year"] = str(paper.year)
     if paper.volume:
-        fields["volume"] = latex.escape(paper.volume)
+        fields["volume"] = latex.escape(paper.volume, ascii=ascii)
     if paper.pages:
-        fields["pages"] = re.sub(r"\s*-+\s*", "--", latex.escape(paper.pages))
+        fields["pages"] = re.sub(r"\s*-+\s*", "--", latex.escape(paper.pages, ascii=ascii))
     if paper.doi:
         fields["doi"] = paper.doi
     if paper.url:
@@ -82,10 +109,10 @@ def _fields(paper: Paper) -> dict[str, str]:
     return fields
 
 
-def to_entry(item: BibItem) -> Entry:
+def to_entry(item: BibItem, *, ascii: bool = True) -> Entry:
     """The pybtex entry for one item, overrides applied last."""
     entry_type = item.paper.entry_type
-    fields = _fields(item.paper)
+    fields = _fields(item.paper, ascii)
     authors = list(item.paper.authors)
     for name, value in item.overrides.items():
         if name == "entrytype":
@@ -93,12 +120,12 @@ def to_entry(item: BibItem) -> Entry:
         elif name == "author":
             authors = list(value) if isinstance(value, list) else [str(value)]
         elif name == "title":
-            fields["title"] = latex.title_to_latex(str(value))
+            fields["title"] = latex.title_to_latex(str(value), ascii=ascii)
         else:
-            fields[name] = latex.escape(str(value)) if name not in ("url", "doi") else str(value)
+            fields[name] = latex.escape(str(value), ascii=ascii) if name not in ("url", "doi") else str(value)
     rank = {name: i for i, name in enumerate(FIELD_ORDER)}
     ordered = sorted(fields.items(), key=lambda kv: (rank.get(kv[0], len(rank)), kv[0]))
-    return Entry(entry_type, fields=ordered, persons={"author": [_person(a) for a in authors]})
+    return Entry(entry_type, fields=ordered, persons={"author": [_person(a, ascii) for a in authors]})
 
 
 class _LatexWriter(Writer):  # type: ignore[misc]
@@ -119,10 +146,22 @@ class _LatexWriter(Writer):  # type: ignore[misc]
             raise ValueError(f"String has unmatched braces: {s}")
 
 
-def write(items: Iterable[BibItem]) -> str:
+def unencodable(items: Iterable[BibItem]) -> dict[str, list[str]]:
+    """citekey -> characters of its metadata that pdfLaTeX cannot set (written as UTF-8)."""
+    found = {}
+    for item in items:
+        p = item.paper
+        texts = [p.title, *p.authors, p.venue or "", p.institution or "", *map(str, item.overrides.values())]
+        chars = latex.unencodable("".join(texts))
+        if chars:
+            found[item.key] = chars
+    return found
+
+
+def write(items: Iterable[BibItem], *, ascii: bool = True) -> str:
     """refs.bib text: entries sorted by citekey; identical input gives identical bytes."""
     data = BibliographyData()
     for item in sorted(items, key=lambda i: i.key):
-        data.add_entry(item.key, to_entry(item))
+        data.add_entry(item.key, to_entry(item, ascii=ascii))
     text: str = _LatexWriter().to_string(data)
     return "% Generated by `survey fetch-refs` from papers.toml: do not edit by hand.\n\n" + text

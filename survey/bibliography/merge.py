@@ -64,6 +64,7 @@ def merge(arxiv: ArxivEntry | None, s2: S2Paper | None) -> Paper:
         volume=s2.volume if s2 and published and published[1] == "article" else None,
         pages=s2.pages if s2 and published else None,
         date=_first_public(arxiv, s2),
+        s2_id=s2.paper_id if s2 and s2.paper_id else None,
     )
 
 

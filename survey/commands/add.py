@@ -78,12 +78,23 @@ def main(
     new_key = key or citekey(paper, taken)
     if new_key.lower() in taken:
         raise PaperListError(f"{papers}: citekey {new_key!r} is taken")
-    new_text = paperlist.append_entry(text, new_key, kind, value, topics)
-    stored[new_key] = store.Stored(probe.query, paper)
+    comment = ""
+    if kind == "title" and (paper.arxiv_id or paper.doi):
+        # Titles change between versions, identifiers do not: store what the title resolved
+        # to, and ask again by that identifier (arXiv has the full author names).
+        kind, comment = ("arxiv" if paper.arxiv_id else "doi"), paper.title
+        value = str(paper.arxiv_id or paper.doi)
+        probe = PaperSpec("new", kind, value, 0, parse_arxiv_id(value) if kind == "arxiv" else None)
+        records, failures, _ = resolve([probe])
+        if failures:
+            raise PaperListError(f"{identifier}: resolved to {kind} {value}, which failed: {failures['new']}")
+        paper = records["new"]
+    new_text = paperlist.append_entry(text, new_key, kind, value, topics, comment)
     new_specs = paperlist.parse(new_text, papers)
+    stored[new_key] = store.Stored(next(s.query for s in new_specs if s.key == new_key), paper)
     store.save(lock_path_for(papers), stored)
     write_atomic(papers, new_text)
-    bib_text, missing = render(new_specs, stored)
+    bib_text, missing = render(new_specs, stored, ascii=paperlist.load_settings(papers).bib_encoding == "ascii")
     if missing:
         out.print(
             f"added [{new_key}]; {bib} not updated: {len(missing)} other entries have no metadata yet "

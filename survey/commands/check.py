@@ -13,7 +13,7 @@ from pybtex.database import parse_string
 from pybtex.scanner import PybtexError
 from rich.console import Console
 
-from survey import paperlist, store
+from survey import lineage, paperlist, results, store
 from survey.commands.fetch import current_record, lock_path_for, render, unstamped
 
 #: ``{cite:p}`key1,key2``` and the other cite-family roles (cite, footcite, cite:t, ...);
@@ -51,6 +51,10 @@ def findings(papers: Path, bib: Path, docs: Path) -> list[str]:
     for key, places in sorted(cited.items()):
         if key.lower() not in bib_keys:
             problems += [f"{place}: citekey {key!r} is not in {bib}" for place in places]
+    found, shown = results.check(papers.parent / "results", {spec.key for spec in specs}, docs)
+    problems += found
+    for key, rows in shown.items():  # a results row shows its paper on the site: that cites it
+        cited[key] += rows
     for spec in specs:
         if spec.key not in cited:
             problems.append(f"{papers}:{spec.line}: [{spec.key}] is never cited under {docs}/")
@@ -68,7 +72,8 @@ def findings(papers: Path, bib: Path, docs: Path) -> list[str]:
                     f"{papers}:{spec.line}: [{spec.key}] is the same paper as [{seen[mark]}] (same {mark.split()[0]})"
                 )
             seen.setdefault(mark, spec.key)
-    text, missing = render(specs, stored)
+    problems += lineage.findings(specs, stored, papers)
+    text, missing = render(specs, stored, ascii=paperlist.load_settings(papers).bib_encoding == "ascii")
     for key in missing:
         problems.append(f"{papers}: [{key}] has no metadata yet: run `survey fetch-refs`")
     if not missing and text != unstamped(bib_text):

@@ -43,13 +43,16 @@ class Outcome:
     network_seconds: float = 0.0  # the slower service's time pacing and waiting for answers
     bib_written: bool = False  # refs.bib matches the paper list (whether or not its bytes changed)
     bib_changed: bool = False
+    unencodable: dict[str, list[str]] = field(default_factory=dict)  # key -> chars pdfLaTeX cannot set
 
 
 def lock_path_for(papers: Path) -> Path:
     return papers.with_suffix(".lock")
 
 
-def render(specs: list[PaperSpec], stored: dict[str, store.Stored]) -> tuple[str, dict[str, str]]:
+def render(
+    specs: list[PaperSpec], stored: dict[str, store.Stored], *, ascii: bool = True
+) -> tuple[str, dict[str, str]]:
     """refs.bib text for the paper list, and the entries that have no metadata yet."""
     items, missing = [], {}
     for spec in specs:
@@ -58,7 +61,7 @@ def render(specs: list[PaperSpec], stored: dict[str, store.Stored]) -> tuple[str
             missing[spec.key] = "no metadata yet: run `survey fetch-refs` online, or add a [key.hand] table"
         else:
             items.append(bibtex.BibItem(spec.key, paper, spec.overrides))
-    return bibtex.write(items), missing
+    return bibtex.write(items, ascii=ascii), missing
 
 
 def current_record(spec: PaperSpec, stored: dict[str, store.Stored]) -> Paper | None:
@@ -81,6 +84,7 @@ def run(
 ) -> Outcome:
     """The whole command. Raises PaperListError / StoreError / OutputError on bad input."""
     specs = paperlist.load(papers)
+    ascii = paperlist.load_settings(papers).bib_encoding == "ascii"
     by_key = {s.key: s for s in specs}
     unknown = [k for k in only or [] if k not in by_key]
     if unknown:
@@ -124,7 +128,11 @@ def run(
     if not outcome.failed and not to_fetch and _bib_is_current(bib, inputs):
         outcome.bib_written = True  # made from exactly these inputs, and untouched since
         return outcome
-    text, missing = render(specs, stored)
+    text, missing = render(specs, stored, ascii=ascii)
+    if ascii:
+        outcome.unencodable = bibtex.unencodable(
+            bibtex.BibItem(s.key, p, s.overrides) for s in specs if (p := current_record(s, stored))
+        )
     for key, reason in missing.items():
         outcome.failed.setdefault(key, reason)
     if outcome.failed:

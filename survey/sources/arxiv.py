@@ -17,6 +17,7 @@ import httpx
 from defusedxml import ElementTree
 from defusedxml.common import DefusedXmlException
 
+from survey.bibliography import latex
 from survey.identifiers import ArxivId
 from survey.sources.http import PacedClient, Policy, RetryableResponse, SourceError, check_status
 
@@ -29,7 +30,8 @@ _ABS_ID = re.compile(r"arxiv\.org/abs/(?P<id>.+?)(?:v(?P<version>\d+))?$")
 
 @dataclass(frozen=True)
 class ArxivEntry:
-    """One paper as the arXiv API describes it (text already whitespace-normalised)."""
+    """One paper as the arXiv API describes it: text whitespace-normalised, its TeX markup
+    (``Schr\\"odinger``, ``--``) decoded to Unicode, ``$…$`` math kept."""
 
     id: str
     version: int
@@ -82,8 +84,8 @@ def parse(body: bytes) -> Feed:
             ArxivEntry(
                 id=match["id"],
                 version=int(match["version"] or 1),
-                title=_text(node.find("a:title", _NS)),
-                authors=tuple(_text(a.find("a:name", _NS)) for a in node.findall("a:author", _NS)),
+                title=latex.decode(_text(node.find("a:title", _NS))),
+                authors=tuple(latex.decode(_text(a.find("a:name", _NS))) for a in node.findall("a:author", _NS)),
                 published_year=int(_text(node.find("a:published", _NS))[:4]),
                 published=_text(node.find("a:published", _NS))[:10],
                 primary_class=primary.get("term") if primary is not None else None,

@@ -24,9 +24,9 @@ from sphinx.application import Sphinx
 from sphinx.util import logging
 
 from survey import __version__
-from survey.sphinx import catalog, citations, pages, style
+from survey.sphinx import catalog, citations, lineage, pages, results, style
 from survey.sphinx.bibliography import ChapterBibliographyDirective, FillBibliographies
-from survey.sphinx.citedomain import SurveyCiteDomain
+from survey.sphinx.citedomain import SurveyCiteDomain, decode_bibdata
 
 logger = logging.getLogger(__name__)
 _STATIC = Path(__file__).parent / "static"
@@ -48,8 +48,9 @@ def _builder_inited(app: Sphinx) -> None:
     bib, papers = data_files(app)
     digest = catalog.digest(bib, papers)
     cat: catalog.Catalog | None = getattr(app.env, "survey_catalog", None)
+    parsed = cast(SurveyCiteDomain, app.env.get_domain("cite")).bibdata.data
+    decode_bibdata(parsed)
     if cat is None or cat.digest != digest:
-        parsed = cast(SurveyCiteDomain, app.env.get_domain("cite")).bibdata.data
         cat = app.env.survey_catalog = catalog.load(bib, papers, parsed, digest)  # type: ignore[attr-defined]
     style.LABELS.clear()
     style.LABELS.update(cat.labels)
@@ -89,6 +90,8 @@ def setup(app: Sphinx) -> dict[str, Any]:
     app.add_post_transform(FillBibliographies)
     app.add_directive("paper-list", pages.PaperListDirective)
     app.add_directive("paper-index", pages.PaperIndexDirective)
+    results.setup(app)
+    lineage.setup(app)
     app.connect("builder-inited", _builder_inited)
     app.connect("doctree-read", citations.collect)
     app.connect("env-purge-doc", citations.purge)
@@ -102,4 +105,4 @@ def setup(app: Sphinx) -> dict[str, Any]:
     app.add_css_file("survey.css")
     app.add_js_file("survey-papers.js")
     app.add_js_file("survey.js")
-    return {"version": __version__, "parallel_read_safe": True, "parallel_write_safe": True, "env_version": 3}
+    return {"version": __version__, "parallel_read_safe": True, "parallel_write_safe": True, "env_version": 4}

@@ -12,6 +12,7 @@ from pathlib import Path
 
 from pybtex.database import BibliographyData
 
+from survey import paperlist
 from survey.bibliography import latex
 
 _ENTRY_START = re.compile(r"^@\w+\{([^,\s]+),", re.M)
@@ -30,6 +31,7 @@ class CatalogEntry:
     bibtex: str  # the entry exactly as in refs.bib
     topics: tuple[str, ...] = ()
     truncated: bool = False  # the list ends in "and others"
+    surnames: tuple[str, ...] = ()  # BibTeX's "von Last" of each author: "van den Oord", never "Jr."
 
     @property
     def author_text(self) -> str:
@@ -39,7 +41,7 @@ class CatalogEntry:
     @property
     def short_authors(self) -> str:
         """The author part of an author–year citation: "He", "He and Chen", "He et al."."""
-        surnames = [_surname(a) for a in self.authors]
+        surnames = list(self.surnames) or [_surname(a) for a in self.authors]
         if len(surnames) > 2 or self.truncated:
             return f"{surnames[0]} et al."
         return " and ".join(surnames)
@@ -50,8 +52,14 @@ def _surname(name: str) -> str:
 
 
 def _person_text(person: object) -> str:
+    """The name as written in prose: "Martin King Jr.", "Aäron van den Oord"."""
     parts = [*person.first_names, *person.middle_names, *person.prelast_names, *person.last_names]  # type: ignore[attr-defined]
-    return latex.to_text(" ".join(parts))
+    lineage = person.lineage_names  # type: ignore[attr-defined]
+    return latex.to_text(" ".join(parts + lineage))
+
+
+def _surname_text(person: object) -> str:
+    return latex.to_text(" ".join([*person.prelast_names, *person.last_names]))  # type: ignore[attr-defined]
 
 
 @dataclass(frozen=True)
@@ -73,7 +81,11 @@ def load(bib: Path, papers: Path | None, parsed: BibliographyData, content_diges
     """The catalog of refs.bib, whose entries *parsed* holds, and of papers.toml (see `digest`)."""
     bib_text = bib.read_text(encoding="utf-8-sig")
     papers_toml = tomllib.loads(papers.read_text(encoding="utf-8")) if papers and papers.exists() else None
-    tables = {key: v for key, v in (papers_toml or {}).items() if isinstance(v, dict)}
+    tables = {
+        key: v
+        for key, v in (papers_toml or {}).items()
+        if isinstance(v, dict) and key != paperlist.SETTINGS_TABLE  # settings, not a paper
+    }
     topics = {key: tuple(v.get("topics", ())) for key, v in tables.items()}
     starts = [(m.start(), m.group(1)) for m in _ENTRY_START.finditer(bib_text)]
     raw = {
@@ -84,7 +96,8 @@ def load(bib: Path, papers: Path | None, parsed: BibliographyData, content_diges
     for key, entry in parsed.entries.items():
         fields = entry.fields
         venue = fields.get("booktitle") or fields.get("journal") or fields.get("institution") or ""
-        names = [_person_text(p) for p in entry.persons.get("author", [])]
+        persons = entry.persons.get("author", [])
+        names = [_person_text(p) for p in persons]
         entries[key] = CatalogEntry(
             key=key,
             title=latex.to_text(fields.get("title", "")),
@@ -97,6 +110,7 @@ def load(bib: Path, papers: Path | None, parsed: BibliographyData, content_diges
             bibtex=raw.get(key, ""),
             topics=topics.get(key, ()),
             truncated="others" in names,
+            surnames=tuple(_surname_text(p) for p, name in zip(persons, names, strict=True) if name != "others"),
         )
     listed = frozenset(tables) if papers_toml is not None else None
     return Catalog(entries, _labels(entries), listed, content_digest)

@@ -34,6 +34,8 @@ from sphinxcontrib.bibtex.domain import BibtexDomain, Citation, _FilterVisitor, 
 from sphinxcontrib.bibtex.style.referencing import format_references
 from sphinxcontrib.bibtex.style.template import SphinxReferenceInfo
 
+from survey.bibliography import latex
+
 if TYPE_CHECKING:
     from pybtex.database import Entry
     from pybtex.style.formatting import BaseStyle
@@ -318,3 +320,29 @@ def _fingerprint(entry: Entry) -> str:
     persons = sorted((role, [str(p) for p in people]) for role, people in entry.persons.items())
     text = repr((entry.type, entry.key, sorted(entry.fields.items()), persons))
     return hashlib.blake2b(text.encode(), digest_size=16).hexdigest()
+
+
+def decode_bibdata(data: Any) -> None:
+    """Decode refs.bib's LaTeX commands to Unicode in the parsed entries, once per parse.
+
+    refs.bib spells accents for pdfLaTeX (``Nguy{\\~{\\^{e}}}n``, ``{\\DJ}``); pybtex's own decoding
+    (latexcodec) knows single accents only, so double diacritics would reach the page as
+    ``\\~ê``. Protective braces and ``$…$`` math stay, for pybtex's sentence case and labels.
+    """
+    if getattr(data, "survey_unicode", False):
+        return
+    for entry in data.entries.values():
+        for name, value in list(entry.fields.items()):
+            if "\\" in value:
+                entry.fields[name] = latex.to_unicode_braced(value)
+        for persons in entry.persons.values():
+            for person in persons:
+                for parts in (
+                    person.first_names,
+                    person.middle_names,
+                    person.prelast_names,
+                    person.last_names,
+                    person.lineage_names,
+                ):
+                    parts[:] = [latex.to_unicode_braced(p) if "\\" in p else p for p in parts]
+    data.survey_unicode = True

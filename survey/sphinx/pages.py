@@ -15,7 +15,7 @@ from sphinx.application import Sphinx
 from sphinx.environment import BuildEnvironment
 from sphinx.util.docutils import SphinxDirective
 
-from survey.sphinx import citations
+from survey.sphinx import citations, lineage, results
 from survey.sphinx.catalog import Catalog, CatalogEntry
 
 
@@ -121,6 +121,7 @@ def _reference_list(
 ) -> nodes.Element:
     env = app.env
     container = nodes.container(classes=["survey-paper-list"])
+    on_leaderboards = results.appears_in(env)
     for key in _sorted_keys(catalog):
         entry = catalog.entries[key]
         item = nodes.container(ids=[f"paper-{key}"], classes=["survey-paper"])
@@ -143,6 +144,10 @@ def _reference_list(
                 text=_place_text(env, place), refuri=_uri(app, fromdoc, place.docname, place.section_id), internal=True
             )
         item += backlinks
+        item += results.leaderboard_line(app, fromdoc, key, on_leaderboards)
+        lineage_links = lineage.reference_links(app, key, lambda other: f"#paper-{other}")
+        if lineage_links is not None:
+            item += lineage_links
         item += nodes.raw("", _bibtex_html(entry), format="html")
         container += item
     return container
@@ -176,6 +181,10 @@ def _index_table(
     topics = sorted({t for e in catalog.entries.values() for t in e.topics})
     esc = html.escape
     rows = []
+
+    def paper_href(key: str) -> str:
+        return _uri(app, fromdoc, target, "paper-" + key) if target else ""
+
     for key in _sorted_keys(catalog):
         entry = catalog.entries[key]
         title = esc(entry.title)
@@ -199,10 +208,10 @@ def _index_table(
             f'<td data-sort="{esc(entry.year)}">{esc(entry.year)}</td>'
             f'<td title="{esc(venue)}">{esc(_short_venue(venue))}</td>'
             f'<td>{esc(", ".join(entry.topics))}</td><td data-sort="{len(chapters)}">{chapter_links}</td>'
-            f"<td>{links}</td></tr>"
+            f"<td>{lineage.index_cell(app, key, paper_href)}</td><td>{links}</td></tr>"
         )
     options = "".join(f'<option value="{esc(t)}">{esc(t)}</option>' for t in topics)
-    columns = ["Key", "Title", "Authors", "Year", "Venue", "Topics", "Cited in", "Links"]
+    columns = ["Key", "Title", "Authors", "Year", "Venue", "Topics", "Cited in", "Lineage", "Links"]
     head = "".join(
         f'<th aria-sort="none"><button type="button" class="survey-sort" data-column="{i}">{name}</button></th>'
         for i, name in enumerate(columns)

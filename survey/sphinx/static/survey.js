@@ -59,6 +59,10 @@
     var topic = document.getElementById("survey-topic");
     var count = document.getElementById("survey-count");
     var rows = Array.prototype.slice.call(body.rows);
+    var labels = Array.prototype.map.call(table.tHead.rows[0].cells, function (th) { return th.textContent.trim(); });
+    rows.forEach(function (row) {  /* each cell names its column: phones show rows as labelled cards */
+      Array.prototype.forEach.call(row.cells, function (cell, i) { if (labels[i]) { cell.dataset.label = labels[i]; } });
+    });
     rows.forEach(function (row) {  /* cells abbreviate: their titles hold the full text, matched too */
       var titles = Array.prototype.map.call(row.querySelectorAll("[title]"), function (cell) { return cell.title; });
       row.dataset.text = (row.textContent + " " + titles.join(" ")).toLowerCase();

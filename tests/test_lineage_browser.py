@@ -1,0 +1,136 @@
+"""Lineage graphs in a real browser: a small survey built with the site's theme (furo), served on
+127.0.0.1 and driven in headless Chromium (fixtures shared with test_browser)."""
+
+from __future__ import annotations
+
+import functools
+import threading
+from collections.abc import Iterator
+from http.server import ThreadingHTTPServer
+from pathlib import Path
+from urllib.parse import urljoin
+
+import pytest
+import test_browser
+import test_lineage_site as small
+from test_browser import _QuietHandler, _Watched
+
+pytestmark = pytest.mark.browser
+browser = test_browser.browser  # the shared fixtures: headless system Chromium, a page that logs problems
+watched = test_browser.watched
+
+
+@pytest.fixture(scope="module")
+def site(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    docs = small.make_site(tmp_path_factory.mktemp("lineage-site"))
+    conf = docs / "conf.py"
+    conf.write_text(conf.read_text().replace('html_theme = "alabaster"', 'html_theme = "furo"'))
+    result = small.build(docs)
+    assert result.returncode == 0, result.stderr
+    return docs / "_build" / "html"
+
+
+@pytest.fixture(scope="module")
+def server(site: Path) -> Iterator[str]:
+    handler = functools.partial(_QuietHandler, directory=str(site))
+    httpd = ThreadingHTTPServer(("127.0.0.1", 0), handler)
+    thread = threading.Thread(target=httpd.serve_forever, daemon=True)
+    thread.start()
+    yield f"http://127.0.0.1:{httpd.server_address[1]}/"
+    httpd.shutdown()
+    httpd.server_close()
+
+
+_MIDPOINT = """path => {
+  const p = path.getPointAtLength(path.getTotalLength() / 2);
+  const m = path.getScreenCTM();
+  return [p.x * m.a + p.y * m.c + m.e, p.x * m.b + p.y * m.d + m.f];
+}"""
+
+
+def test_clicking_a_node_lands_on_the_section_that_discusses_the_paper(watched: _Watched, server: str) -> None:
+    page = watched.page
+    watched.open(urljoin(server, "vision.html"))
+    node = page.locator('figure.lineage-graph a.lineage-node[data-key="he2022masked"]').first
+    node.click()
+    page.wait_for_url("**/vision.html#sec-masked")
+    section = page.locator('section[id="sec-masked"]')
+    assert section.locator('a[href="#cite-he2022masked"]').count() >= 1
+    page.wait_for_function(
+        "() => { const r = document.getElementById('sec-masked').getBoundingClientRect();"
+        " return r.top >= -1 && r.top < window.innerHeight; }",
+        timeout=5000,
+    )
+    watched.open(urljoin(server, "vision.html"))
+    page.locator('figure.lineage-graph a.lineage-node[data-key="devlin2019bert"]').first.click()  # another chapter's
+    page.wait_for_url("**/references.html#paper-devlin2019bert")
+    assert page.locator('[id="paper-devlin2019bert"]').is_visible()
+
+
+def test_hovering_an_edge_shows_what_changed(watched: _Watched, server: str) -> None:
+    page = watched.page
+    watched.open(urljoin(server, "vision.html"))
+    edge = page.locator('g.lineage-edge[data-from="devlin2019bert"][data-to="he2022masked"]').first
+    edge.scroll_into_view_if_needed()
+    x, y = edge.locator("path.lineage-edge-hit").evaluate(_MIDPOINT)
+    page.mouse.move(x, y)
+    tip = page.locator(".lineage-tip")
+    tip.wait_for(state="visible", timeout=5000)
+    assert tip.inner_text() == "MAE builds on BERT: masked-token prediction on image patches"
+    line = edge.locator("path.lineage-edge-line")
+    assert float(line.evaluate("p => parseFloat(getComputedStyle(p).strokeWidth)")) > 2  # lit while hovered
+    page.mouse.move(1, 1)
+    tip.wait_for(state="detached", timeout=5000)
+
+
+def _luminance(colour: str) -> float:
+    parts = [float(v) for v in colour[colour.index("(") + 1 : colour.index(")")].replace(",", " ").split()[:3]]
+    return (0.2126 * parts[0] + 0.7152 * parts[1] + 0.0722 * parts[2]) / 255
+
+
+@pytest.mark.parametrize("scheme", ["light", "dark"])
+def test_graph_text_contrasts_with_the_page_in_light_and_dark_mode(
+    browser: object,
+    server: str,
+    scheme: str,
+) -> None:
+    context = browser.new_context(color_scheme=scheme)  # type: ignore[attr-defined]
+    try:
+        page = context.new_page()
+        page.goto(urljoin(server, "vision.html"), wait_until="networkidle")
+        label = page.locator('a.lineage-node[data-key="he2022masked"] text').first
+        text = _luminance(label.evaluate("t => getComputedStyle(t).fill"))
+        back = _luminance(page.evaluate("getComputedStyle(document.body).backgroundColor"))
+        assert abs(text - back) > 0.6, (scheme, text, back)
+        assert (back > 0.5) == (scheme == "light")
+    finally:
+        context.close()
+
+
+def test_timeline_filters_by_topic(watched: _Watched, server: str) -> None:
+    page = watched.page
+    watched.open(urljoin(server, "timeline.html"))
+    nodes = page.locator("svg.lineage-svg .lineage-node")
+    assert nodes.count() == len(small.PAPERS)
+    page.locator('.lineage-filter input[value="vision"]').uncheck()
+    hidden = page.locator("svg.lineage-svg .lineage-node.lineage-hidden")
+    assert sorted(hidden.evaluate_all("ns => ns.map(n => n.dataset.key)")) == sorted(
+        ["dosovitskiy2021image", "bao2022beit", "he2022masked", "xie2022simmim", "lecun1998gradient"]
+    )
+    assert page.locator('a.lineage-node[data-key="devlin2019bert"]').is_visible()
+    assert not page.locator('a.lineage-node[data-key="he2022masked"]').is_visible()
+    displayed = "g => getComputedStyle(g).display !== 'none'"
+    assert page.locator('g.lineage-edge[data-from="vaswani2017attention"][data-to="devlin2019bert"]').evaluate(
+        displayed
+    )
+    assert not page.locator('g.lineage-edge[data-from="devlin2019bert"][data-to="he2022masked"]').evaluate(displayed)
+    items = page.locator(".lineage-list li[data-topics]").evaluate_all(
+        "li => li.map(i => [i.dataset.topics, i.hidden])"
+    )
+    assert {topics: hidden for topics, hidden in items} == {"language": False, "vision": True, "detection": False}
+    page.click(".lineage-filter .lineage-none")
+    assert hidden.count() == len(small.PAPERS)
+    page.click(".lineage-filter .lineage-all")
+    assert hidden.count() == 0
+    page.locator('a.lineage-node[data-key="ge2021yolox"]').click()
+    page.wait_for_url("**/references.html#paper-ge2021yolox")
