@@ -1,5 +1,6 @@
 from __future__ import annotations
 
+import os
 import sys
 from collections.abc import Iterator
 from pathlib import Path
@@ -130,3 +131,22 @@ doi = "10.1093/mind/lix.236.433"
 def project(tmp_path: Path) -> Path:
     (tmp_path / "papers.toml").write_text(PAPERS, encoding="utf-8")
     return tmp_path
+
+
+@pytest.fixture(scope="session")
+def browser() -> Iterator[object]:
+    """Debian's headless Chromium, one for the whole run; skipped loudly without it, never under CI."""
+    from webtest import CHROMIUM, CHROMIUM_FLAGS
+
+    if not CHROMIUM.exists():
+        if os.environ.get("CI"):
+            pytest.fail("CI must install Debian's chromium (see .ci/run); /usr/bin/chromium is missing")
+        pytest.skip(
+            "BROWSER TEST SKIPPED: /usr/bin/chromium is not installed (apt-get install -y chromium); CI always runs it"
+        )
+    from playwright.sync_api import sync_playwright
+
+    with sync_playwright() as playwright:
+        chromium = playwright.chromium.launch(executable_path=str(CHROMIUM), args=CHROMIUM_FLAGS, headless=True)
+        yield chromium
+        chromium.close()

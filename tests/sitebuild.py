@@ -22,3 +22,15 @@ def build(source: Path, out: Path, *extra: str, doctrees: Path | None = None) ->
         capture_output=True,
         text=True,
     )
+
+
+def write_site(root: Path, refs_bib: str, papers_toml: str, conf: str, chapters: dict[str, str]) -> Path:
+    """A small survey project under *root* (refs.bib, papers.toml, docs/); returns docs/."""
+    (root / "refs.bib").write_text(refs_bib, encoding="utf-8")
+    (root / "papers.toml").write_text(papers_toml, encoding="utf-8")
+    docs = root / "docs"
+    docs.mkdir(exist_ok=True)
+    (docs / "conf.py").write_text(conf, encoding="utf-8")
+    for name, text in chapters.items():
+        (docs / f"{name}.md").write_text(text, encoding="utf-8")
+    return docs

@@ -3,21 +3,18 @@
 
 from __future__ import annotations
 
-import functools
-import threading
 from collections.abc import Iterator
-from http.server import ThreadingHTTPServer
 from pathlib import Path
 from urllib.parse import urljoin
 
 import pytest
 import test_browser
 import test_lineage_site as small
-from test_browser import _QuietHandler, _Watched
+import webtest
+from test_browser import _Watched
 
 pytestmark = pytest.mark.browser
-browser = test_browser.browser  # the shared fixtures: headless system Chromium, a page that logs problems
-watched = test_browser.watched
+watched = test_browser.watched  # a page that logs problems (the browser fixture is in conftest)
 
 
 @pytest.fixture(scope="module")
@@ -32,13 +29,8 @@ def site(tmp_path_factory: pytest.TempPathFactory) -> Path:
 
 @pytest.fixture(scope="module")
 def server(site: Path) -> Iterator[str]:
-    handler = functools.partial(_QuietHandler, directory=str(site))
-    httpd = ThreadingHTTPServer(("127.0.0.1", 0), handler)
-    thread = threading.Thread(target=httpd.serve_forever, daemon=True)
-    thread.start()
-    yield f"http://127.0.0.1:{httpd.server_address[1]}/"
-    httpd.shutdown()
-    httpd.server_close()
+    with webtest.serve(site) as base:
+        yield base
 
 
 _MIDPOINT = """path => {

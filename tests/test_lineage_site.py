@@ -189,14 +189,8 @@ YOLOX {cite:p}`ge2021yolox` is anchor-free.
 
 
 def make_site(root: Path, chapters: dict[str, str] | None = None, toml: str = TOML) -> Path:
-    (root / "refs.bib").write_text(bibtex.write([bibtex.BibItem(k, p) for k, p in PAPERS.items()]), encoding="utf-8")
-    (root / "papers.toml").write_text(toml, encoding="utf-8")
-    docs = root / "docs"
-    docs.mkdir(exist_ok=True)
-    (docs / "conf.py").write_text(CONF, encoding="utf-8")
-    for name, text in (chapters or CHAPTERS).items():
-        (docs / f"{name}.md").write_text(text, encoding="utf-8")
-    return docs
+    refs = bibtex.write([bibtex.BibItem(k, p) for k, p in PAPERS.items()])
+    return sitebuild.write_site(root, refs, toml, CONF, chapters or CHAPTERS)
 
 
 def build(docs: Path, *extra: str) -> subprocess.CompletedProcess[str]:

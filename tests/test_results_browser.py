@@ -4,19 +4,15 @@ and dark mode; the paper index fits a laptop and a phone screen."""
 
 from __future__ import annotations
 
-import functools
-import os
 import re
 import shutil
-import threading
 from collections.abc import Iterator
-from http.server import SimpleHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
 from urllib.parse import urljoin
 
 import pytest
 import sitebuild
-from test_browser import CHROMIUM, CHROMIUM_FLAGS
+import webtest
 from test_results_site import make
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -32,31 +28,8 @@ def server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
     (docs / "conf.py").write_text(conf + 'html_static_path = ["_static"]\nhtml_favicon = "_static/favicon.svg"\n')
     result = sitebuild.build(docs, docs / "_build" / "html")
     assert result.returncode == 0, result.stderr
-    handler = functools.partial(_Quiet, directory=str(docs / "_build" / "html"))
-    httpd = ThreadingHTTPServer(("127.0.0.1", 0), handler)
-    threading.Thread(target=httpd.serve_forever, daemon=True).start()
-    yield f"http://127.0.0.1:{httpd.server_address[1]}/"
-    httpd.shutdown()
-    httpd.server_close()
-
-
-class _Quiet(SimpleHTTPRequestHandler):
-    def log_message(self, *args: object) -> None:
-        pass
-
-
-@pytest.fixture(scope="module")
-def browser() -> Iterator[object]:
-    if not CHROMIUM.exists():
-        if os.environ.get("CI"):
-            pytest.fail("CI must install Debian's chromium (see .ci/run); /usr/bin/chromium is missing")
-        pytest.skip("BROWSER TEST SKIPPED: /usr/bin/chromium is not installed (apt-get install -y chromium)")
-    from playwright.sync_api import sync_playwright
-
-    with sync_playwright() as playwright:
-        chromium = playwright.chromium.launch(executable_path=str(CHROMIUM), args=CHROMIUM_FLAGS, headless=True)
-        yield chromium
-        chromium.close()
+    with webtest.serve(docs / "_build" / "html") as base:
+        yield base
 
 
 @pytest.fixture(params=["light", "dark"])

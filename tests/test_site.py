@@ -94,18 +94,14 @@ Pretrained with MAE {cite:p}`he2022masked`; YOLOX {cite:p}`ge2021yolox` is ancho
 
 
 def make_site(root: Path, chapters: dict[str, str] | None = None) -> Path:
-    (root / "refs.bib").write_text(bibtex.write([bibtex.BibItem(k, p) for k, p in PAPERS.items()]), encoding="utf-8")
     topics = {"he2022masked": '["self-supervised", "vision"]', "ge2021yolox": '["detection"]'}
-    (root / "papers.toml").write_text(
+    return sitebuild.write_site(
+        root,
+        bibtex.write([bibtex.BibItem(k, p) for k, p in PAPERS.items()]),
         "".join(f'[{k}]\narxiv = "{p.arxiv_id}"\ntopics = {topics.get(k, "[]")}\n\n' for k, p in PAPERS.items()),
-        encoding="utf-8",
+        CONF,
+        chapters or CHAPTERS,
     )
-    docs = root / "docs"
-    docs.mkdir(exist_ok=True)
-    (docs / "conf.py").write_text(CONF, encoding="utf-8")
-    for name, text in (chapters or CHAPTERS).items():
-        (docs / f"{name}.md").write_text(text, encoding="utf-8")
-    return docs
 
 
 def build(docs: Path, *extra: str) -> subprocess.CompletedProcess[str]:
