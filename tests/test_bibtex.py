@@ -124,7 +124,7 @@ def test_any_unicode_names_round_trip(names: list[str]) -> None:
     names = [n for n in names if n.lower() not in ("and", "others")] or ["Ann Author"]
     parsed = entry(Paper("T", tuple(names), 2021, "hand"))
     back = [
-        latex.to_text(" ".join(p.first_names + p.middle_names + p.prelast_names + p.last_names))
+        latex.to_text(" ".join(p.first_names + p.middle_names + p.prelast_names + p.last_names + p.lineage_names))
         for p in parsed.persons["author"]
     ]  # type: ignore[attr-defined]
     assert [_nfc(n) for n in back] == [_nfc(n) for n in names]

@@ -34,8 +34,6 @@ _SPECIALS = {
 _LIGATURES = {
     "\u2013": "--",
     "\u2014": "---",
-    "\u2018": "`",
-    "\u2019": "'",
     "\u201c": "``",
     "\u201d": "''",
     "\u00a0": "~",
@@ -227,8 +225,7 @@ def to_unicode_braced(latex: str) -> str:
             if depth == 0:
                 break
         group = latex[start : end + 1]
-        decoded = _TO_TEXT.latex_to_text(group) if depth == 0 else ""
-        char = unicodedata.normalize("NFC", decoded)
+        char = _special_character(group) if depth == 0 else ""
         out.append(latex[i:start])
         out.append(char if len(char) == 1 and not char.isascii() else group)
         i = start + len(group)
@@ -266,8 +263,43 @@ def _symbol(math: str, converter: LatexNodes2Text) -> str:
     return text if len(text) == 1 and not text.isascii() and _char_to_latex(text) == "{" + math + "}" else math
 
 
+@lru_cache(maxsize=4096)
+def _special_character(group: str) -> str:
+    """``{\\"o}`` -> ``ö`` (groups repeat across entries: decode each once)."""
+    return unicodedata.normalize("NFC", _TO_TEXT.latex_to_text(group))
+
+
+#: What our writer emits besides special-character groups; text made only of it is decoded
+#: here, without pylatexenc's full parser (most titles and names, once groups are decoded).
+_SIMPLE_ESCAPES = {r"\&": "&", r"\%": "%", r"\$": "$", r"\#": "#", r"\_": "_", **_OWN_ESCAPES}
+_SIMPLE_ESCAPE = re.compile("|".join(re.escape(e) for e in _SIMPLE_ESCAPES))
+_LIGATURE_TEXT = {"---": "\u2014", "--": "\u2013", "``": "\u201c", "''": "\u201d", "~": " "}
+_LIGATURE = re.compile("---|--|``|''|~")
+
+
+def _simple(text: str, keep_braces: bool) -> str | None:
+    """Decode text that holds only simple escapes, ligatures and braces; None for anything else."""
+    if "\\" in _SIMPLE_ESCAPE.sub("", text) or "%" in _SIMPLE_ESCAPE.sub("", text):
+        return None
+    pieces, last = [], 0
+    for match in _SIMPLE_ESCAPE.finditer(text):
+        pieces.append(_plain_piece(text[last : match.start()], keep_braces))
+        pieces.append(_SIMPLE_ESCAPES[match.group(0)])
+        last = match.end()
+    pieces.append(_plain_piece(text[last:], keep_braces))
+    return "".join(pieces)
+
+
+def _plain_piece(text: str, keep_braces: bool) -> str:
+    text = _LIGATURE.sub(lambda m: _LIGATURE_TEXT[m.group(0)], text)
+    return text if keep_braces else text.replace("{", "").replace("}", "")
+
+
 def _convert(text: str, converter: LatexNodes2Text) -> str:
     """pylatexenc's decoding, except for our own escapes of ``\\ ~ ^`` (it reads them otherwise)."""
+    simple = _simple(text, keep_braces=False) if converter is _TO_TEXT else None
+    if simple is not None:
+        return simple
     pieces, last = [], 0
     for match in _OWN_ESCAPE.finditer(text):
         pieces.append(converter.latex_to_text(text[last : match.start()]) if match.start() > last else "")
