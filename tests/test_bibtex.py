@@ -62,6 +62,14 @@ def test_entry_layout_is_stable() -> None:
     ]
 
 
+def test_page_ranges_use_one_en_dash() -> None:
+    for pages in ("770-778", "770--778", "770 – 778", "770—778"):
+        text = bibtex.write([bibtex.BibItem("k", Paper("T", ("A B",), 2016, "hand", pages=pages))])
+        assert 'pages = "770--778"' in text, pages
+    text = bibtex.write([bibtex.BibItem("k", Paper("T", ("A B",), 2016, "hand", pages="e127063"))])
+    assert 'pages = "e127063"' in text
+
+
 def test_sorted_by_key_and_overrides_win() -> None:
     a = Paper("A title", ("Ann Author",), 2020, "arxiv", arxiv_id="2001.00001")
     text = bibtex.write(

@@ -102,6 +102,11 @@ def test_rerun_with_unchanged_inputs_skips_rendering(
     outcome = run(project)
     assert outcome.bib_changed  # re-rendered: same entries, new first line
     assert (project / "refs.bib").read_bytes().split(b"\n", 1)[1] == first.split(b"\n", 1)[1]
+    rendered = (project / "refs.bib").read_bytes()
+    with monkeypatch.context() as patch:  # a changed writer (its code) re-renders too
+        patch.setattr(fetch, "_writer_digest", lambda: b"another writer")
+        assert run(project).bib_changed
+    assert (project / "refs.bib").read_bytes() != rendered
 
 
 def test_hand_edited_refs_bib_is_restored(services: tuple[FakeArxiv, FakeS2], project: Path) -> None:

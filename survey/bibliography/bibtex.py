@@ -95,7 +95,9 @@ def _fields(paper: Paper, ascii: bool) -> dict[str, str]:
     if paper.volume:
         fields["volume"] = latex.escape(paper.volume, ascii=ascii)
     if paper.pages:
-        fields["pages"] = re.sub(r"\s*-+\s*", "--", latex.escape(paper.pages, ascii=ascii))
+        # A range's dash is BibTeX's en dash "--" (not escaped apart like a title's "--").
+        parts = re.split(r"\s*[-\u2010-\u2015]+\s*", paper.pages)
+        fields["pages"] = "--".join(latex.escape(part, ascii=ascii) for part in parts)
     if paper.doi:
         fields["doi"] = paper.doi
     if paper.url:

@@ -7,6 +7,7 @@ so the next run does not ask for them again).
 
 from __future__ import annotations
 
+import functools
 import hashlib
 import re
 from collections.abc import Callable
@@ -148,11 +149,20 @@ _STAMP = re.compile(r"\A% survey-inputs [0-9a-f]{64} body [0-9a-f]{64}\n")
 
 
 def inputs_digest(papers_text: str, lock: Path) -> str:
-    """What refs.bib is a function of: the paper list, the fetched records, the writer's version."""
+    """What refs.bib is a function of: the paper list, the fetched records, the writer (its
+    version and its code, so a changed writer re-renders even before a version bump)."""
     hashed = hashlib.sha256(f"survey {__version__}\n".encode())
+    hashed.update(_writer_digest())
     hashed.update(papers_text.encode("utf-8") + b"\0")
     hashed.update(lock.read_bytes() if lock.exists() else b"")
     return hashed.hexdigest()
+
+
+@functools.cache
+def _writer_digest() -> bytes:
+    """The code that turns records into refs.bib text."""
+    folder = Path(bibtex.__file__).parent
+    return hashlib.sha256(b"".join(path.read_bytes() for path in sorted(folder.glob("*.py")))).digest()
 
 
 def stamped(bib_text: str, inputs: str) -> str:
