@@ -131,17 +131,21 @@ def main(argv: Sequence[str] | None = None) -> int:
         return 130
 
 
-def _fetch_refs(args: argparse.Namespace, out: Console, err: Console) -> int:
-    show_bar = not args.quiet and err.is_terminal
-    with Progress(
+def _progress(err: Console, *, quiet: bool) -> Progress:
+    """A transient progress bar on the error stream, shown only on a terminal and without -q."""
+    return Progress(
         TextColumn("{task.description}"),
         BarColumn(),
         MofNCompleteColumn(),
         TimeElapsedColumn(),
         console=err,
-        disable=not show_bar,
+        disable=quiet or not err.is_terminal,
         transient=True,
-    ) as bar:
+    )
+
+
+def _fetch_refs(args: argparse.Namespace, out: Console, err: Console) -> int:
+    with _progress(err, quiet=args.quiet) as bar:
         task = bar.add_task("resolving", total=None)
 
         def plan(to_fetch: int, total: int) -> None:
@@ -197,15 +201,7 @@ def _suggest(args: argparse.Namespace, out: Console, err: Console) -> int:
     if args.offline and args.refresh:
         err.print("survey suggest: --offline and --refresh contradict each other")
         return 2
-    with Progress(
-        TextColumn("{task.description}"),
-        BarColumn(),
-        MofNCompleteColumn(),
-        TimeElapsedColumn(),
-        console=err,
-        disable=args.quiet or not err.is_terminal,
-        transient=True,
-    ) as bar:
+    with _progress(err, quiet=args.quiet) as bar:
         task = bar.add_task("asking Semantic Scholar", total=None)
 
         def progress(what: str, done: int, planned: int) -> None:
