@@ -4,9 +4,11 @@ and the paper index, and the on-disk cache of drawn graphs."""
 
 from __future__ import annotations
 
+import os
 import re
 import shutil
 import subprocess
+import sys
 from pathlib import Path
 
 import pytest
@@ -14,6 +16,7 @@ import sitebuild
 
 from survey.bibliography import bibtex
 from survey.record import Paper
+from survey.sphinx.lineage_svg import DrawLink, DrawNode, svg
 
 PAPERS = {
     "vaswani2017attention": Paper(
@@ -270,10 +273,15 @@ def test_graph_runs_left_to_right_in_time(built: Path) -> None:
         key: float(cx)
         for key, cx in re.findall(r'data-key="([^"]*)"[^>]*><title>[^<]*</title><rect[^>]*/><text x="([^"]*)"', topic)
     }
-    assert x["lecun1998gradient"] < x["vaswani2017attention"] < x["devlin2019bert"] < x["dosovitskiy2021image"]
-    assert x["dosovitskiy2021image"] < x["bao2022beit"] < x["he2022masked"]
-    years = re.findall(r'<text class="lineage-year"[^>]*>(\d{4})</text>', topic)
-    assert years == ["1998", "2017", "2018", "2020", "2021"]
+    by_date = ["lecun1998gradient", "vaswani2017attention", "devlin2019bert", "dosovitskiy2021image", "bao2022beit"]
+    by_date += ["he2022masked"]
+    assert [x[k] for k in by_date] == sorted(x[k] for k in by_date)  # never left of an earlier paper
+    for parent, child in re.findall(r'<g class="lineage-edge[^"]*" data-from="([^"]*)" data-to="([^"]*)"', topic):
+        if (parent, child) != ("he2022masked", "xie2022simmim"):  # concurrent: may stand level
+            assert x[parent] < x[child], (parent, child)  # right of everything it builds on
+    assert x["lecun1998gradient"] < x["he2022masked"]
+    years = re.findall(r'<text class="lineage-year"[^>]*>([\d–]+)</text>', topic)
+    assert years == ["1998–2017", "2018–20", "2021"]  # sparse years share a column band
 
 
 def test_around_graph_has_ancestors_and_descendants_to_the_depth_asked(built: Path) -> None:
@@ -386,3 +394,91 @@ def test_noop_rebuild_writes_nothing(tmp_path: Path) -> None:
     assert build(docs).returncode == 0
     assert {p: p.stat().st_mtime_ns for p in pages} == pages
     assert not cache.exists()
+
+
+def _chapter_like() -> tuple[list[DrawNode], list[DrawLink]]:
+    """A made-up chapter: 46 papers over 11 years, a hub many papers build on, older parents, a few
+    chains within a year, sparse early years and papers that build on nothing."""
+    nodes: list[DrawNode] = []
+    links: list[DrawLink] = []
+    per_year = {2009: 1, 2012: 1, 2014: 2, 2015: 3, 2016: 4, 2017: 5, 2018: 6, 2019: 6, 2020: 7, 2021: 8, 2022: 3}
+    for year, count in per_year.items():
+        for i in range(count):
+            key = f"p{year}{i}"
+            nodes.append(DrawNode(key, f"Method {chr(65 + i)}{year % 7} ’{year % 100:02}", f"{year}-{i + 1:02}"))
+    keys = [n.key for n in nodes]
+    for j, key in enumerate(keys[3:], 3):
+        if j % 5 == 4:
+            continue  # builds on nothing shown
+        for parent in sorted({keys[2], keys[j // 2], keys[j - 1] if j % 4 == 0 else keys[2]}):  # a hub, an older
+            if parent != key:
+                links.append(DrawLink(parent, key, f"{key} builds on {parent}"))
+    return nodes, links
+
+
+def _bezier_points(d: str) -> list[tuple[float, float]]:
+    """Points along an SVG path made of one M and cubic C segments."""
+    numbers = [float(v) for v in re.findall(r"-?\d+(?:\.\d+)?", d)]
+    x, y = numbers[0], numbers[1]
+    points = []
+    for i in range(2, len(numbers), 6):
+        x1, y1, x2, y2, x3, y3 = numbers[i : i + 6]
+        for step in range(21):
+            t = step / 20
+            a, b, c, e = (1 - t) ** 3, 3 * t * (1 - t) ** 2, 3 * t * t * (1 - t), t**3
+            points.append((a * x + b * x1 + c * x2 + e * x3, a * y + b * y1 + c * y2 + e * y3))
+        x, y = x3, y3
+    return points
+
+
+def test_chapter_graph_is_compact_with_no_overlaps_and_arrows_clear_of_papers() -> None:
+    nodes, links = _chapter_like()
+    drawn = svg(nodes, links, "t", "test")
+    width, height = (float(v) for v in re.search(r'width="([\d.]+)" height="([\d.]+)"', drawn).groups())  # type: ignore[union-attr]
+    boxes = {
+        key: (float(x), float(y), float(w), float(h))
+        for key, x, y, w, h in re.findall(
+            r'data-key="([^"]*)"><title>[^<]*</title><rect x="([^"]*)" y="([^"]*)" width="([^"]*)" height="([^"]*)"',
+            drawn,
+        )
+    }
+    assert len(boxes) == len(nodes)
+    rows = sorted({y for _, y, _, _ in boxes.values()})
+    pitch = min(b - a for a, b in zip(rows, rows[1:], strict=False))
+    assert pitch <= 34  # rows one fixed small pitch apart...
+    assert all(round((b - a) / pitch, 6) == 1 for a, b in zip(rows, rows[1:], strict=False))  # ...and none empty
+    busiest = 8  # papers of 2021
+    assert height <= 60 + pitch * (busiest + 3)  # about as tall as the busiest year needs (drawn: 234 px)
+    assert height / len(nodes) < 10  # (one column per year with grandalf's spacing: 1548 px, 34 px a paper)
+    assert width < 2100  # one band for the sparse early years, columns as wide as their labels (was 2293)
+    years = re.findall(r'<text class="lineage-year"[^>]*>([\d–]+)</text>', drawn)
+    assert years[0] == "2009–14" and years[-1] == "2022"
+    for a, (ax, ay, aw, ah) in boxes.items():  # no two papers overlap
+        for b, (bx, by, bw, bh) in boxes.items():
+            if a < b:
+                assert ax + aw <= bx or bx + bw <= ax or ay + ah <= by or by + bh <= ay, (a, b)
+    edges = re.findall(
+        r'data-from="([^"]*)" data-to="([^"]*)"><title>[^<]*</title><path class="lineage-edge-line" d="([^"]*)"', drawn
+    )
+    assert len(edges) == len(links)
+    for parent, child, d in edges:  # every arrow passes beside the papers it does not join
+        for x, y in _bezier_points(d):
+            for key, (bx, by, bw, bh) in boxes.items():
+                if key not in (parent, child):
+                    assert not (bx + 1 < x < bx + bw - 1 and by + 1 < y < by + bh - 1), (parent, child, key)
+
+
+def test_the_same_graph_is_drawn_the_same_in_every_process() -> None:
+    script = "import test_lineage_site as t; print(t.svg(*t._chapter_like(), 't', 'test'))"
+    drawn = {
+        subprocess.run(
+            [sys.executable, "-c", script],
+            cwd=Path(__file__).parent,
+            env={**os.environ, "PYTHONHASHSEED": seed},
+            capture_output=True,
+            text=True,
+            check=True,
+        ).stdout
+        for seed in ("1", "4", "6")  # string hashing (and so set order) differs between these
+    }
+    assert len(drawn) == 1 and "lineage-node" in drawn.pop()

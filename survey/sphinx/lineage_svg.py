@@ -1,10 +1,15 @@
 """Drawing a lineage as static SVG: x is time, y is chosen by a layered (Sugiyama) layout.
 
-Columns follow the first public dates: a paper never stands left of an earlier one, every year
-starts a new column, and a paper stands right of everything it builds on (concurrent works that
-build on a later paper are the exception: their arrow points back). Within each column, grandalf
-(pure Python) orders and places the papers and the bends of long arrows so that arrows cross
-little. Colours are CSS classes and variables, so the site's light and dark themes both apply.
+Columns follow the first public dates: a paper never stands left of an earlier one, every band of
+years starts a new column, and a paper stands right of everything it builds on (concurrent works
+that build on a later paper are the exception: their arrow points back). A band is one year, or
+a few sparse neighbouring years that share columns so the graph is no wider than it needs to be.
+Columns are as wide as their longest label. grandalf (pure Python) orders each column's papers so
+that arrows cross little; the papers then sit on rows of one fixed small pitch, packed to the top,
+linked papers pulled level and no row left empty, so the graph is only as tall as its busiest
+column needs. Long arrows run level through free rows (or between rows) and turn only in the gaps
+between columns, so they never pass over a paper. Colours are CSS classes and variables, so the
+site's light and dark themes both apply.
 """
 
 from __future__ import annotations
@@ -16,9 +21,9 @@ from typing import Any
 
 from survey.lineage import date_key
 
-NODE_H = 24.0
-_GAP_Y = 12.0  # between papers of a column
-_GAP_X = 30.0  # between columns
+NODE_H = 22.0
+_PITCH = NODE_H + 10  # one row of papers: every row is this tall, however many papers it holds
+_GAP_X = 26.0  # between columns
 _MARGIN = 10.0
 _AXIS = 22.0  # the year labels above the graph
 _FONT = 12.0
@@ -77,23 +82,58 @@ def _order(nodes: Sequence[DrawNode], links: Sequence[DrawLink]) -> list[str]:
     return order
 
 
-def _columns(nodes: Sequence[DrawNode], links: Sequence[DrawLink]) -> dict[str, int]:
-    year = {n.key: (n.date or "?")[:4] for n in nodes}
-    parents: dict[str, list[str]] = {}
-    for link in links:
-        parents.setdefault(link.child, []).append(link.parent)
+def _year(node: DrawNode) -> str:
+    return (node.date or "?")[:4]
+
+
+def _columns(order: list[str], parents: dict[str, list[str]], band: dict[str, int]) -> dict[str, int]:
+    """Columns in date order: a paper stands in the column of the one before it, or the next one when
+    a new band of years starts or when it builds on a paper of that column."""
     column: dict[str, int] = {}
     previous: str | None = None
-    for key in _order(nodes, links):
+    for key in order:
         at = 0
         if previous is not None:
-            at = column[previous] + (year[key] != year[previous])
+            at = column[previous] + (band[key] != band[previous])
         for parent in parents.get(key, []):
             if parent in column:  # placed already: earlier (a later parent is a concurrent back-arrow)
                 at = max(at, column[parent] + 1)
         column[key] = at
         previous = key
     return column
+
+
+def _busiest(column: dict[str, int]) -> int:
+    counts: dict[int, int] = {}
+    for c in column.values():
+        counts[c] = counts.get(c, 0) + 1
+    return max(counts.values(), default=0)
+
+
+def _banded_columns(nodes: Sequence[DrawNode], links: Sequence[DrawLink]) -> tuple[dict[str, int], dict[str, int]]:
+    """Columns, and each paper's band of years. Every year starts a band, except that a year joins
+    the band before it when that saves a column and the band stays sparse: no more papers in all
+    than the busiest column holds, or no column more than half as busy (narrower, never taller)."""
+    order = _order(nodes, links)
+    parents: dict[str, list[str]] = {}
+    for link in links:
+        parents.setdefault(link.child, []).append(link.parent)
+    year = {n.key: _year(n) for n in nodes}
+    years = sorted(set(year.values()))
+    index = {y: i for i, y in enumerate(years)}
+    of_year = {y: index[y] for y in years}
+    column = _columns(order, parents, {k: of_year[year[k]] for k in year})
+    cap = _busiest(column)
+    for y, previous in zip(years[1:], years, strict=False):
+        trial = {**of_year, y: of_year[previous]}
+        for later in years[index[y] + 1 :]:
+            trial[later] = of_year[later] - 1 if of_year[later] > of_year[y] else of_year[later]
+        merged = _columns(order, parents, {k: trial[year[k]] for k in year})
+        band = [k for k in year if trial[year[k]] == trial[y]]
+        sparse = len(band) <= cap or _busiest({k: merged[k] for k in band}) <= max(2, cap // 2)
+        if max(merged.values()) < max(column.values()) and sparse:
+            of_year, column = trial, merged
+    return column, {k: of_year[year[k]] for k in year}
 
 
 class _View:
@@ -110,16 +150,17 @@ class _Placed:
     width: float
     height: float
     column_x: list[tuple[float, float]]  # each column's left and right edge
-    column_year: list[str]
+    column_year: list[str]  # each column's years: "2021" or "2014–17"
+    column: dict[str, int]
 
 
-def layout(nodes: Sequence[DrawNode], links: Sequence[DrawLink]) -> _Placed:
-    # grandalf is imported here: a build that draws nothing does not pay for it
+def _orders(keys: list[str], column: dict[str, int], ranked: list[tuple[str, str]]) -> dict[int, list[str]]:
+    """Each column's papers top to bottom, as grandalf's layered layout orders them to cross little
+    (long arrows take part through their bends)."""
     from grandalf.graphs import Edge as _GEdge  # type: ignore[import-untyped]
-    from grandalf.graphs import Graph as _GGraph
     from grandalf.graphs import Vertex as _GVertex
-    from grandalf.layouts import DummyVertex as _Dummy  # type: ignore[import-untyped]
-    from grandalf.layouts import Layer as _GLayer
+    from grandalf.graphs import graph_core as _GCore
+    from grandalf.layouts import Layer as _GLayer  # type: ignore[import-untyped]
     from grandalf.layouts import SugiyamaLayout
 
     class _FixedRanks(SugiyamaLayout):
@@ -128,8 +169,6 @@ def layout(nodes: Sequence[DrawNode], links: Sequence[DrawLink]) -> _Placed:
         def __init__(self, graph: object, ranks: dict[str, int]) -> None:
             super().__init__(graph)
             self._fixed = ranks
-            self.xspace = _GAP_Y
-            self.dw = 8.0  # the bends of long arrows: thinner than a paper
 
         def setrank(self, v: Any) -> None:
             rank = self._fixed[v.data]
@@ -138,67 +177,193 @@ def layout(nodes: Sequence[DrawNode], links: Sequence[DrawLink]) -> _Placed:
                 self.layers.append(_GLayer([]))
             self.layers[rank].append(v)
 
+    piece = {k: k for k in keys}  # papers joined by arrows between columns (union-find)
+
+    def root(k: str) -> str:
+        while piece[k] != k:
+            k = piece[k]
+        return k
+
+    for a, b in ranked:
+        piece[max(root(a), root(b))] = min(root(a), root(b))
+    found: dict[int, list[str]] = {}
+    for head in sorted({root(k) for k in keys}):  # several when papers are linked only within one column
+        members = [k for k in keys if root(k) == head]
+        vertices = {k: _GVertex(k) for k in members}
+        for v in vertices.values():
+            v.view = _View(NODE_H, 10.0)
+        edges = [_GEdge(vertices[a], vertices[b]) for a, b in ranked if a in vertices]
+        # graph_core keeps the edges in this order (grandalf's Graph keeps them in a set, whose order
+        # changes from run to run): the same graph is drawn the same way on every machine
+        component = _GCore(list(vertices.values()), edges)
+        low = min(column[k] for k in members)
+        sug = _FixedRanks(component, {k: column[k] - low for k in members})
+        sug.init_all(roots=[v for v in component.sV if not v.e_in()], inverted_edges=[])
+        for _ in range(3):
+            for _step in sug.ordering_step():
+                pass
+        for rank, layer in enumerate(sug.layers):
+            found.setdefault(rank + low, []).extend(
+                v.data for v in layer if isinstance(getattr(v, "data", None), str) and v.data in vertices
+            )
+    return found
+
+
+def _fit(desired: list[float]) -> list[int]:
+    """Rows for papers of one column, in order: strictly increasing, none above row 0, each as
+    close to its desired row as the order allows (isotonic regression by pooling neighbours)."""
+    blocks: list[list[float]] = []  # [sum, count] of shifted targets
+    for i, d in enumerate(desired):
+        blocks.append([d - i, 1.0])
+        while len(blocks) > 1 and blocks[-2][0] / blocks[-2][1] > blocks[-1][0] / blocks[-1][1]:
+            total, count = blocks.pop()
+            blocks[-1][0] += total
+            blocks[-1][1] += count
+    rows: list[int] = []
+    for total, count in blocks:
+        rows.extend([max(0, round(total / count))] * int(count))
+    return [r + i for i, r in enumerate(rows)]
+
+
+def _median(values: list[int]) -> float:
+    values = sorted(values)
+    mid = len(values) // 2
+    return float(values[mid]) if len(values) % 2 else (values[mid - 1] + values[mid]) / 2
+
+
+def _rows(orders: dict[int, list[str]], neighbours: dict[str, set[str]], column: dict[str, int]) -> dict[str, int]:
+    """Rows that keep each column's order, pack papers to the top and pull linked papers level."""
+    row = {k: i for keys in orders.values() for i, k in enumerate(keys)}
+    cols = sorted(orders)
+    for _ in range(4):
+        for sweep in (cols, cols[::-1]):
+            for c in sweep:
+                keys = orders[c]
+                desired = []
+                for k in keys:
+                    near = [
+                        row[n] for n in neighbours.get(k, ()) if column[n] != c and (column[n] < c) == (sweep is cols)
+                    ]
+                    desired.append(_median(near) if near else float(row[k]))
+                for k, r in zip(keys, _fit(desired), strict=True):
+                    row[k] = r
+    used = sorted(set(row.values()))  # no empty rows
+    rank = {r: i for i, r in enumerate(used)}
+    return {k: rank[r] for k, r in row.items()}
+
+
+def _span(first: str, last: str) -> str:
+    """A band's label: "2021", "2014–17", "1998–2017"."""
+    if first == last:
+        return first
+    return f"{first}–{last[2:] if first[:2] == last[:2] and last.isdigit() else last}"
+
+
+def layout(nodes: Sequence[DrawNode], links: Sequence[DrawLink]) -> _Placed:
+    """Where every paper and every bend of a long arrow goes (see the module's docstring)."""
     width = {n.key: text_width(n.label) + 16 for n in nodes}
-    column = _columns(nodes, links)
+    column, band = _banded_columns(nodes, links)
     count = max(column.values(), default=-1) + 1
     col_w = [0.0] * count
-    col_year = [""] * count
+    band_years: dict[int, list[str]] = {}
     for n in nodes:
         col_w[column[n.key]] = max(col_w[column[n.key]], width[n.key])
-        col_year[column[n.key]] = (n.date or "?")[:4]
+        band_years.setdefault(band[n.key], []).append(_year(n))
+    col_year = [""] * count
+    for n in nodes:
+        span = sorted(set(band_years[band[n.key]]))
+        col_year[column[n.key]] = _span(span[0], span[-1])
     edges_x: list[tuple[float, float]] = []
     left = _MARGIN
     for w in col_w:
         edges_x.append((left, left + w))
         left += w + _GAP_X
     centre = {k: (edges_x[c][0] + edges_x[c][1]) / 2 for k, c in column.items()}
-    # the layered layout, on the arrows between different columns, oriented left to right
-    vertices = {n.key: _GVertex(n.key) for n in nodes}
-    for v in vertices.values():
-        v.view = _View(NODE_H, 10.0)
+    # components, each ordered by grandalf and packed into rows
+    neighbours: dict[str, set[str]] = {}
     ranked: list[tuple[str, str]] = []
     for link in links:
         a, b = link.parent, link.child
+        neighbours.setdefault(a, set()).add(b)
+        neighbours.setdefault(b, set()).add(a)
         if column[a] > column[b]:
             a, b = b, a
         if column[a] != column[b] and (a, b) not in ranked:
             ranked.append((a, b))
-    graph = _GGraph(list(vertices.values()), [_GEdge(vertices[a], vertices[b]) for a, b in ranked])
-    inner_y: dict[str, float] = {}
-    dummies: dict[tuple[str, str], list[tuple[int, float]]] = {}
-    boxes = []
-    for component in graph.C:
-        keys = [v.data for v in component.sV]
-        low = min(column[k] for k in keys)
-        sug = _FixedRanks(component, {k: column[k] - low for k in keys})
-        sug.init_all(roots=[v for v in component.sV if not v.e_in()], inverted_edges=[])
-        sug.draw(N=3.5)
-        for v in component.sV:
-            inner_y[v.data] = v.view.xy[0]
-        for e, ctrl in sug.ctrls.items():
-            pair = (e.v[0].data, e.v[1].data)
-            dummies[pair] = [(r + low, d.view.xy[0]) for r, d in sorted(ctrl.items()) if isinstance(d, _Dummy)]
-        top = min(inner_y[k] for k in keys) - NODE_H / 2
-        bottom = max(inner_y[k] for k in keys) + NODE_H / 2
-        for points in (dummies.get((e.v[0].data, e.v[1].data), []) for e in component.sE):
-            for _, bend in points:
-                top, bottom = min(top, bend - 4), max(bottom, bend + 4)
-        span = (low, max(column[k] for k in keys))
-        boxes.append((keys, span, top, bottom))
-    # stack the components: the largest first, each as high as the columns it spans allow
-    floor = [_AXIS + _MARGIN] * count
-    shift: dict[str, float] = {}
-    for keys, (c0, c1), top, bottom in sorted(boxes, key=lambda b: (-len(b[0]), b[1], sorted(b[0]))):
-        at = max(floor[c0 : c1 + 1])
-        for k in keys:
-            shift[k] = at - top
-        for c in range(c0, c1 + 1):
-            floor[c] = at + (bottom - top) + _GAP_Y
-    y = {k: inner_y[k] + shift[k] for k in column}
+    seen: set[str] = set()
+    components: list[list[str]] = []
+    for n in sorted(nodes, key=lambda n: n.key):
+        if n.key in seen:
+            continue
+        todo, members = [n.key], []
+        seen.add(n.key)
+        while todo:
+            k = todo.pop()
+            members.append(k)
+            for m in sorted(neighbours.get(k, ())):
+                if m not in seen:
+                    seen.add(m)
+                    todo.append(m)
+        components.append(sorted(members))
+    row: dict[str, int] = {}
+    taken: set[tuple[int, int]] = set()  # (column, row) of every placed paper
+    floor = [0] * count  # below every multi-paper component, per column
+    for members in sorted(components, key=lambda m: (-len(m), min(column[k] for k in m), m)):
+        inside = set(members)
+        orders = _orders(members, column, [(a, b) for a, b in ranked if a in inside])
+        own = _rows(orders, neighbours, column)
+        c0, c1 = min(column[k] for k in members), max(column[k] for k in members)
+        at = 0 if len(members) == 1 else max(floor[c0 : c1 + 1])
+        while any((column[k], own[k] + at) in taken for k in members):
+            at += 1
+        for k in members:
+            row[k] = own[k] + at
+            taken.add((column[k], row[k]))
+        if len(members) > 1:
+            for c in range(c0, c1 + 1):
+                floor[c] = max(floor[c], max(row[k] for k in members) + 1)
+    used = sorted(set(row.values()))
+    rank = {r: i for i, r in enumerate(used)}
+    row = {k: rank[r] for k, r in row.items()}
+    rows = max(row.values(), default=0) + 1
+    top = _AXIS + _MARGIN + _PITCH / 2
+    y = {k: top + r * _PITCH for k, r in row.items()}
+    occupied: dict[int, set[int]] = {}
+    for k, r in row.items():
+        occupied.setdefault(column[k], set()).add(r)
     bends = {}
-    for (a, b), points in dummies.items():
-        bends[a, b] = [((edges_x[c][0] + edges_x[c][1]) / 2, py + shift[a]) for c, py in points]
-    return _Placed(centre, y, bends, left - _GAP_X + _MARGIN, max(floor, default=_AXIS) + _MARGIN, edges_x, col_year)
+    for a, b in ranked:
+        if column[b] - column[a] > 1:
+            points = _route(row[a], row[b], column[a], column[b], occupied, rows)
+            if points is not None:
+                # level across the whole column: arrows turn only in the gaps between columns
+                bends[a, b] = [(x, top + r * _PITCH) for c, r in points for x in (edges_x[c][0] - 3, edges_x[c][1] + 3)]
+    height = top + (rows - 0.5) * _PITCH + _MARGIN
+    return _Placed(centre, y, bends, left - _GAP_X + _MARGIN, height, edges_x, col_year, column)
+
+
+def _route(
+    start: int, end: int, c0: int, c1: int, occupied: dict[int, set[int]], rows: int
+) -> list[tuple[int, float]] | None:
+    """Bends for a long arrow: None when a straight run along its rows passes no paper, else one
+    point per column between, on a free row or between two rows, as level as possible."""
+    between = range(c0 + 1, c1)
+    if start == end and all(start not in occupied.get(c, set()) for c in between):
+        return None
+    candidates = [r / 2 for r in range(-1, 2 * rows)]
+    best: dict[float, tuple[float, list[float]]] = {float(start): (0.0, [])}
+    for c in between:
+        target = start + (end - start) * (c - c0) / (c1 - c0)
+        nxt: dict[float, tuple[float, list[float]]] = {}
+        for slot in candidates:
+            if slot == int(slot) and int(slot) in occupied.get(c, set()):
+                continue
+            here = abs(slot - target) * 0.3 + (0.6 if slot != int(slot) else 0.0)
+            cost, path = min(((v[0] + abs(slot - prev) + here, v[1]) for prev, v in best.items()), key=lambda t: t[0])
+            nxt[slot] = (cost, [*path, slot])
+        best = nxt
+    _, path = min(((v[0] + abs(end - prev), v[1]) for prev, v in best.items()), key=lambda t: t[0])
+    return [(c, r) for c, r in zip(between, path, strict=True)]
 
 
 def _curve(points: list[tuple[float, float]]) -> str:
@@ -210,6 +375,21 @@ def _curve(points: list[tuple[float, float]]) -> str:
         path.append(f"C{x + mid:.1f},{y:.1f} {nx - mid:.1f},{ny:.1f} {nx:.1f},{ny:.1f}")
         x, y = nx, ny
     return " ".join(path)
+
+
+def _points(placed: _Placed, a: str, b: str, half: dict[str, float]) -> list[tuple[float, float]]:
+    """An arrow's path from ``a`` (left) to ``b``: level out of its own column and into the next
+    paper's, so that it turns only in the gaps between columns, never across a paper."""
+    right = placed.column_x[placed.column[a]][1] + 3
+    left = placed.column_x[placed.column[b]][0] - 3
+    ay, by = placed.y[a], placed.y[b]
+    return [
+        (placed.x[a] + half[a], ay),
+        (right, ay),
+        *placed.bends.get((a, b), []),
+        (left, by),
+        (placed.x[b] - half[b], by),
+    ]
 
 
 def svg(nodes: Sequence[DrawNode], links: Sequence[DrawLink], ident: str, label: str) -> str:
@@ -243,11 +423,9 @@ def svg(nodes: Sequence[DrawNode], links: Sequence[DrawLink], ident: str, label:
         a, b = link.parent, link.child
         ax, ay, bx, by = placed.x[a], placed.y[a], placed.x[b], placed.y[b]
         if ax < bx:
-            points = [(ax + half[a], ay), *placed.bends.get((a, b), []), (bx - half[b], by)]
-            d = _curve(points)
+            d = _curve(_points(placed, a, b, half))
         elif ax > bx:  # a concurrent paper building on a later one: the arrow points back
-            points = [(bx + half[b], by), *placed.bends.get((b, a), []), (ax - half[a], ay)]
-            d = _curve(points[::-1])
+            d = _curve(_points(placed, b, a, half)[::-1])
         else:  # the same column: an arc on the right
             sx, tx = ax + half[a], bx + half[b]
             bulge = max(sx, tx) + 22
