@@ -150,3 +150,8 @@ def browser() -> Iterator[object]:
         chromium = playwright.chromium.launch(executable_path=str(CHROMIUM), args=CHROMIUM_FLAGS, headless=True)
         yield chromium
         chromium.close()
+
+
+def check_args(root: Path, docs: Path) -> list[str]:
+    """`survey check` arguments for a small project: papers.toml and refs.bib in *root*."""
+    return ["check", "--papers", str(root / "papers.toml"), "--bib", str(root / "refs.bib"), "--docs", str(docs)]

@@ -6,6 +6,7 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
+from conftest import check_args
 
 from survey import lineage, paperlist, store
 from survey.cli import main as cli_main
@@ -161,16 +162,6 @@ def test_survey_check_reports_lineage_findings(tmp_path: Path, capsys: pytest.Ca
     (tmp_path / "papers.toml").write_text(text, encoding="utf-8")
     (tmp_path / "docs").mkdir()
     (tmp_path / "refs.bib").write_text("", encoding="utf-8")
-    code = cli_main(
-        [
-            "check",
-            "--papers",
-            str(tmp_path / "papers.toml"),
-            "--bib",
-            str(tmp_path / "refs.bib"),
-            "--docs",
-            str(tmp_path / "docs"),
-        ]
-    )
+    code = cli_main(check_args(tmp_path, tmp_path / "docs"))
     assert code == 1
     assert "[devlin2019bert] builds on unknown citekey 'nobody2020'" in capsys.readouterr().out

@@ -118,17 +118,7 @@ entrytype = "article"
 date = "1998-11"
 """
 
-CONF = """
-extensions = ["myst_parser", "sphinxcontrib.bibtex", "survey.sphinx"]
-bibtex_bibfiles = ["../refs.bib"]
-survey_papers = "../papers.toml"
-bibtex_default_style = "survey"
-bibtex_reference_style = "survey"
-bibtex_cite_id = "cite-{key}"
-bibtex_tooltips = False
-html_theme = "alabaster"
-nitpicky = True
-"""
+CONF = sitebuild.SMALL_SITE_CONF
 
 VISION = """(ch-vision)=
 # Vision transformers
@@ -196,17 +186,12 @@ def make_site(root: Path, chapters: dict[str, str] | None = None, toml: str = TO
     return sitebuild.write_site(root, refs, toml, CONF, chapters or CHAPTERS)
 
 
-def build(docs: Path, *extra: str) -> subprocess.CompletedProcess[str]:
-    return sitebuild.build(docs, docs / "_build" / "html", *extra)
+build = sitebuild.build_here
 
 
 @pytest.fixture(scope="module")
 def built(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    docs = make_site(tmp_path_factory.mktemp("site"))
-    result = build(docs)
-    assert result.returncode == 0, result.stderr
-    assert result.stderr == ""
-    return docs / "_build" / "html"
+    return sitebuild.built_cleanly(make_site(tmp_path_factory.mktemp("site")))
 
 
 def _figures(page: str) -> list[str]:

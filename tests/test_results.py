@@ -7,6 +7,7 @@ import sys
 from pathlib import Path
 
 import pytest
+from conftest import check_args
 
 from survey import results
 
@@ -214,17 +215,8 @@ def check(tmp_path: Path, docs_text: str = "") -> subprocess.CompletedProcess[st
     docs.mkdir(exist_ok=True)
     (docs / "chapter.md").write_text(docs_text, encoding="utf-8")
     (tmp_path / "refs.bib").write_text("", encoding="utf-8")
-    command = [
-        "check",
-        "--papers",
-        str(tmp_path / "papers.toml"),
-        "--bib",
-        str(tmp_path / "refs.bib"),
-        "--docs",
-        str(docs),
-    ]
     return subprocess.run(
-        [sys.executable, "-m", "survey", *command],
+        [sys.executable, "-m", "survey", *check_args(tmp_path, docs)],
         capture_output=True,
         text=True,
         cwd=tmp_path,

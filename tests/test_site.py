@@ -9,6 +9,7 @@ from pathlib import Path
 
 import pytest
 import sitebuild
+from conftest import check_args
 
 from survey.bibliography import bibtex
 from survey.record import Paper
@@ -47,17 +48,7 @@ PAPERS = {
     ),
 }
 
-CONF = """
-extensions = ["myst_parser", "sphinxcontrib.bibtex", "survey.sphinx"]
-bibtex_bibfiles = ["../refs.bib"]
-survey_papers = "../papers.toml"
-bibtex_default_style = "survey"
-bibtex_reference_style = "survey"
-bibtex_cite_id = "cite-{key}"
-bibtex_tooltips = False
-html_theme = "alabaster"
-nitpicky = True
-"""
+CONF = sitebuild.SMALL_SITE_CONF
 
 CHAPTERS = {
     "index": "# Survey\n\n```{toctree}\nvision\ndetection\npapers\nreferences\n```\n",
@@ -104,17 +95,12 @@ def make_site(root: Path, chapters: dict[str, str] | None = None) -> Path:
     )
 
 
-def build(docs: Path, *extra: str) -> subprocess.CompletedProcess[str]:
-    return sitebuild.build(docs, docs / "_build" / "html", *extra)
+build = sitebuild.build_here
 
 
 @pytest.fixture(scope="module")
 def built(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    docs = make_site(tmp_path_factory.mktemp("site"))
-    result = build(docs)
-    assert result.returncode == 0, result.stderr
-    assert result.stderr == ""
-    return docs / "_build" / "html"
+    return sitebuild.built_cleanly(make_site(tmp_path_factory.mktemp("site")))
 
 
 def test_author_year_citations_link_to_their_own_chapter_list(built: Path) -> None:
@@ -178,20 +164,7 @@ def test_undefined_citekey_fails_the_build_and_the_check(tmp_path: Path) -> None
     assert result.returncode != 0
     assert 'could not find bibtex key "nobody2099"' in result.stderr
     check = subprocess.run(
-        [
-            sys.executable,
-            "-m",
-            "survey",
-            "check",
-            "--papers",
-            str(tmp_path / "papers.toml"),
-            "--bib",
-            str(tmp_path / "refs.bib"),
-            "--docs",
-            str(docs),
-        ],
-        capture_output=True,
-        text=True,
+        [sys.executable, "-m", "survey", *check_args(tmp_path, docs)], capture_output=True, text=True
     )
     assert check.returncode == 1
     assert f"{docs / 'detection.md'}:6: citekey 'nobody2099' is not in" in check.stdout

@@ -4,10 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 import json
-import os
 import socket
-import subprocess
-import sys
 from collections.abc import Iterator
 from pathlib import Path
 from urllib.parse import parse_qs, urlsplit
@@ -15,6 +12,7 @@ from urllib.parse import parse_qs, urlsplit
 import pytest
 from conftest import FAST, SAMPLES
 from loopback import FakeS2Graph, graph_paper, hang_up, status
+from test_cli import survey
 
 from survey import citegraph, paperlist
 from survey.commands import suggest
@@ -393,17 +391,6 @@ def test_parsers_read_the_recorded_shapes() -> None:
         semantic_scholar.parse_recommendations(
             (SAMPLES / "s2" / "recommendations_post_negative_only_400.json").read_bytes()
         )
-
-
-def survey(cwd: Path, *args: str, env: dict[str, str] | None = None) -> subprocess.CompletedProcess[str]:
-    return subprocess.run(
-        [sys.executable, "-m", "survey", *args],
-        cwd=cwd,
-        capture_output=True,
-        text=True,
-        env={**os.environ, **FAST, **(env or {})},
-        timeout=120,
-    )
 
 
 def test_command_line(s2: FakeS2Graph, project: Path) -> None:

@@ -604,42 +604,12 @@ def _cache_dir(app: Sphinx) -> Path:
     return Path(app.doctreedir) / "survey-charts"
 
 
-_DATES: dict[str, dict[str, str]] = {}
-
-
 def paper_dates(app: Sphinx) -> dict[str, str]:
     """citekey -> first public date (``YYYY-MM`` or ``YYYY-MM-DD``; ``YYYY`` when only the year is
-    known), from papers.toml and papers.lock; memoised on both files' content."""
-    from survey.sphinx import data_files
+    known): the lineage's dates, read once per build with papers.toml and papers.lock."""
+    from survey.sphinx.lineage import lineage_of
 
-    papers = data_files(app)[1]
-    if papers is None or not papers.exists():
-        return {}
-    lock = papers.with_suffix(".lock")
-    key = hashlib.blake2b(papers.read_bytes() + (lock.read_bytes() if lock.exists() else b"")).hexdigest()
-    if key not in _DATES:
-        _DATES.clear()
-        _DATES[key] = _read_dates(papers)
-    return _DATES[key]
-
-
-def _read_dates(papers: Path) -> dict[str, str]:
-    from survey import lineage, paperlist, store
-    from survey.commands.fetch import current_record, lock_path_for
-
-    try:
-        specs = paperlist.load(papers)
-        stored = store.load(lock_path_for(papers))
-    except Exception as exc:  # bad input is reported by the bibliography side; charts just lack dates
-        _warn(f"cannot read first public dates: {exc}")
-        return {}
-    dates = {}
-    for spec in specs:
-        record = current_record(spec, stored)
-        date = lineage.first_date(spec, record).date or (str(record.year) if record and record.year else None)
-        if date:
-            dates[spec.key] = date
-    return dates
+    return {key: node.date for key, node in lineage_of(app).nodes.items() if node.date}
 
 
 # -- CSV, the reference list, rewrites --------------------------------------------------------
