@@ -12,6 +12,8 @@ import pytest
 import sitebuild
 from test_site import CHAPTERS, make_site
 
+from survey.sphinx import charts
+
 IMAGENET = """\
 [benchmark]
 title = "ImageNet-1k classification"
@@ -265,6 +267,9 @@ def test_leaderboard_page_has_the_full_table_charts_and_csv(site: Path) -> None:
     assert progress.count('<a href="#cite-he2022masked"') == 2 and 'id="cite-he2022masked"' in page
     assert "currentColor" in progress and "#010203" not in progress and "<?xml" not in progress
     assert "The chart as text" in progress and "new bests" in progress
+    # The papers span about a year: the date axis counts in quarters, and no two ticks read the same.
+    ticks = re.findall(r'<g id="chart-imagenet-1k-progress-xtick_\d+">.*?<text[^>]*>([^<]+)</text>', progress, re.S)
+    assert ticks == ["Oct 2020", "Jan 2021", "Apr 2021", "Jul 2021", "Oct 2021", "Jan 2022"]
     ids = re.findall(r'\bid="([^"]+)"', page)
     assert len(ids) == len(set(ids))  # two inline SVGs on one page share no id
     assert 'href="imagenet-1k.csv"' in page
@@ -320,3 +325,21 @@ def test_rebuilds_follow_the_data_and_draw_only_what_changed(tmp_path: Path) -> 
     build(docs)
     assert not (docs / "leaderboards" / "coco-detection.md").exists()
     assert "COCO detection" not in (out / "leaderboards" / "index.html").read_text()
+
+
+QUARTERS_2019_2021 = ["Oct 2019", "Jan 2020", "Apr 2020", "Jul 2020", "Oct 2020", "Jan 2021", "Apr 2021", "Jul 2021"]
+
+
+@pytest.mark.parametrize(
+    ("low", "high", "expected"),
+    [
+        (2017.7, 2021.4, ["2018", "2019", "2020", "2021"]),
+        (1997.7, 2024.3, ["1998", "2001", "2004", "2007", "2010", "2013", "2016", "2019", "2022"]),
+        (2020.6, 2021.4, ["Oct 2020", "Jan 2021", "Apr 2021"]),
+        (2019.7, 2021.9, [*QUARTERS_2019_2021, "Oct 2021"]),
+    ],
+)
+def test_date_axis_labels_are_distinct_dates(low: float, high: float, expected: list[str]) -> None:
+    marks = charts.date_ticks(low, high)
+    assert [label for _, label in marks] == expected
+    assert all(low <= x <= high for x, _ in marks)

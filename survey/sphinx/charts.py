@@ -11,6 +11,7 @@ change a benchmark's data draws nothing.
 
 from __future__ import annotations
 
+import calendar
 import hashlib
 import html
 import io
@@ -66,6 +67,18 @@ def decimal_year(date: str) -> float | None:
     month = int(match.group(2))
     day = int(match.group(3) or 1)
     return year + (month - 1) / 12 + (day - 1) / 365
+
+
+def date_ticks(low: float, high: float, most: int = 10) -> list[tuple[float, str]]:
+    """Ticks for a decimal-year axis, each label naming a different date: whole years ("2021")
+    when at least three fit, else quarters ("Apr 2021"); at most *most* of them."""
+    first, last = math.ceil(low), math.floor(high)
+    if last - first >= 2:
+        step = max(1, math.ceil((last - first + 1) / most))
+        return [(float(year), str(year)) for year in range(first, last + 1, step)]
+    quarters = range(math.ceil(low * 4), math.floor(high * 4) + 1)
+    step = max(1, math.ceil(len(quarters) / most))
+    return [(q / 4, f"{calendar.month_abbr[q % 4 * 3 + 1]} {q // 4}") for q in quarters[::step]]
 
 
 def groups(benchmark: Benchmark, rows: Sequence[Result]) -> tuple[list[str], list[int]]:
@@ -273,8 +286,9 @@ def _draw(
         if kind == "progress":
             first, last = min(p.x for p in points), max(p.x for p in points)
             axes.set_xlim(first - 0.3, last + 0.3)
-            axes.xaxis.set_major_locator(ticker.MaxNLocator(nbins=10, integer=True))
-            axes.xaxis.set_major_formatter(ticker.FormatStrFormatter("%d"))
+            marks = date_ticks(first - 0.3, last + 0.3)
+            axes.xaxis.set_major_locator(ticker.FixedLocator([x for x, _ in marks]))
+            axes.xaxis.set_major_formatter(ticker.FixedFormatter([text for _, text in marks]))
         elif axes.get_xscale() == "log":
             axes.xaxis.set_major_locator(ticker.LogLocator(subs=(1.0, 2.0, 5.0)))
             axes.xaxis.set_major_formatter(ticker.FuncFormatter(lambda value, _: f"{value:g}"))
