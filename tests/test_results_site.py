@@ -82,10 +82,15 @@ label = "AP"
 unit = "%"
 higher = true
 
+[settings.epochs]
+label = "Epochs"
+unit = "epochs"
+
 [[result]]
 paper = "ge2021yolox"
 model = "YOLOX-L"
 ap = 49.7
+epochs = 300
 source = "Table 6"
 """
 
@@ -279,6 +284,8 @@ def test_leaderboard_page_has_the_full_table_charts_and_csv(site: Path) -> None:
     assert data[2]["source"] == "https://github.com/facebookresearch/mae"
     coco = (site / "leaderboards" / "coco-detection.html").read_text()
     assert coco.count('class="leaderboard-chart"') == 1  # no compute known: no compute chart
+    heads = [text(h) for h in re.findall(r"<th[^>]*>(.*?)</th>", tables(coco)[0], re.S)]
+    assert heads == ["Model", "Paper", "AP (%)", "Epochs"]  # a unit that repeats the label is not shown
 
 
 def test_problems_are_named_warnings(tmp_path: Path) -> None:

@@ -231,7 +231,8 @@ def _all_columns(benchmark: Benchmark) -> dict[str, _Column]:
 
 
 def _label(label: str, unit: str) -> str:
-    return f"{label} ({unit})" if unit else label
+    """A column heading: "GFLOPs (G)", but "Frames" rather than "Frames (frames)"."""
+    return f"{label} ({unit})" if unit and unit.casefold() != label.casefold() else label
 
 
 def _sorted(benchmark: Benchmark, rows: Sequence[Result], sort: str, labels: dict[str, str]) -> list[Result]:
@@ -569,8 +570,7 @@ class LeaderboardDirective(_ResultsDirective):
         if benchmark.split:
             text += nodes.Text(f"Split: {benchmark.split}. ")
         metrics = "; ".join(
-            f"{m.label}{f' ({m.unit})' if m.unit else ''}, {'higher' if m.higher else 'lower'} is better"
-            for m in benchmark.metrics
+            f"{_label(m.label, m.unit)}, {'higher' if m.higher else 'lower'} is better" for m in benchmark.metrics
         )
         text += nodes.Text(f"Metrics: {metrics}. ")
         if benchmark.reference:
