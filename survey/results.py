@@ -17,7 +17,7 @@ from pathlib import Path
 
 Value = float | int | str | bool
 
-_BENCHMARK_FIELDS = {"title", "task", "dataset", "split", "reference"}
+_BENCHMARK_FIELDS = {"title", "task", "dataset", "split", "reference", "lines"}
 _METRIC_FIELDS = {"label", "unit", "higher"}
 _SETTING_FIELDS = {"label", "unit", "type"}
 _SETTING_TYPES = ("number", "text", "bool")
@@ -79,6 +79,7 @@ class Benchmark:
     metrics: tuple[Metric, ...]
     settings: tuple[Setting, ...]
     results: tuple[Result, ...]
+    lines: tuple[str, ...] = ()  # settings whose values separate the progress chart's lines
 
     def metric(self, metric_id: str) -> Metric | None:
         return next((m for m in self.metrics if m.id == metric_id), None)
@@ -377,6 +378,7 @@ def load(path: Path, papers: Collection[str] | None = None) -> tuple[Benchmark |
         dataset = []
     for key in dataset:
         reader.citekey(key, reader.lines.of(where, "dataset"), "[benchmark] dataset")
+    lines = _lines(reader, bench, settings)
     rows = reader.rows(data, metrics, settings)
     benchmark = Benchmark(
         id=path.stem,
@@ -389,8 +391,22 @@ def load(path: Path, papers: Collection[str] | None = None) -> tuple[Benchmark |
         metrics=metrics,
         settings=settings,
         results=tuple(rows),
+        lines=lines,
     )
     return benchmark, reader.findings
+
+
+def _lines(reader: _Reader, bench: Mapping[str, object], settings: tuple[Setting, ...]) -> tuple[str, ...]:
+    raw = bench.get("lines", [])
+    line = reader.lines.of(("benchmark", None), "lines")
+    if not isinstance(raw, list) or not all(isinstance(name, str) for name in raw):
+        reader.say(line, "[benchmark]: `lines` must be a list of setting ids")
+        return ()
+    known = {s.id for s in settings}
+    for name in raw:
+        if name not in known:
+            reader.say(line, f"[benchmark]: `lines` names unknown setting `{name}`")
+    return tuple(name for name in raw if name in known)
 
 
 def files(folder: Path) -> list[Path]:

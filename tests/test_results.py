@@ -149,6 +149,8 @@ RULES = [
         "`type` must be one of",
     ),
     (('unit = "M"', 'unit = "M"\nhigher = false'), ("higher = false", 1), "[settings.params]: unknown key `higher`"),
+    (('split = "val"', 'split = "val"\nlines = ["crops"]'), ("lines =", 1), "`lines` names unknown setting `crops`"),
+    (('split = "val"', 'split = "val"\nlines = "tta"'), ("lines =", 1), "`lines` must be a list of setting ids"),
 ]
 
 
@@ -247,3 +249,22 @@ def test_survey_check_reports_results_findings(tmp_path: Path) -> None:
 def test_survey_check_without_results_folder_says_nothing_about_results(tmp_path: Path) -> None:
     result = check(tmp_path)
     assert "results" not in result.stdout
+
+
+def test_chart_lines_follow_the_declared_settings(tmp_path: Path) -> None:
+    """By default a chart draws one line per reference text setting; `lines` picks the settings."""
+    from survey.sphinx import charts
+
+    default, _ = results.load(write(tmp_path, CLEAN), PAPERS)
+    assert default is not None and default.lines == ()
+    assert charts.groups(default, default.results) == (["Extra data: none", "Extra data: not stated"], [0, 0, 1])
+    chosen, findings = results.load(
+        write(tmp_path, CLEAN.replace('split = "val"', 'split = "val"\nlines = ["resolution", "tta"]')), PAPERS
+    )
+    assert findings == [] and chosen is not None and chosen.lines == ("resolution", "tta")
+    labels, members = charts.groups(chosen, chosen.results)
+    assert [labels[m] for m in members] == [
+        "Resolution: 448 px, Test-time aug.: not stated",
+        "Resolution: 224 px, Test-time aug.: not stated",
+        "Resolution: not stated, Test-time aug.: no",
+    ]

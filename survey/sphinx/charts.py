@@ -22,7 +22,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from survey.results import Benchmark, Result, show
+from survey.results import Benchmark, Result, Setting, Value, show
 
 #: what every chart also depends on: this module's code (a change redraws everything) and matplotlib
 _VERSION = hashlib.blake2b(Path(__file__).read_bytes(), digest_size=8).hexdigest()
@@ -82,10 +82,12 @@ def date_ticks(low: float, high: float, most: int = 10) -> list[tuple[float, str
 
 
 def groups(benchmark: Benchmark, rows: Sequence[Result]) -> tuple[list[str], list[int]]:
-    """Comparable settings: one group per combination of the text and yes/no settings of the
-    benchmark's reference (``extra_data`` when there is no reference). Returns the group labels and
-    each row's group; beyond the palette, the rarest groups share "other settings"."""
-    fields = [k for k in benchmark.reference if (s := benchmark.setting(k)) is not None and s.type != "number"]
+    """Comparable settings: one group per combination of the benchmark's ``lines`` settings (by
+    default the text and yes/no settings of its reference, else ``extra_data``). Returns the group
+    labels and each row's group; beyond the palette, the rarest groups share "other settings"."""
+    fields = list(benchmark.lines) or [
+        k for k in benchmark.reference if (s := benchmark.setting(k)) is not None and s.type != "number"
+    ]
     if not fields and benchmark.setting("extra_data") is not None:
         fields = ["extra_data"]
     keys = []
@@ -94,7 +96,7 @@ def groups(benchmark: Benchmark, rows: Sequence[Result]) -> tuple[list[str], lis
         for name in fields:
             setting = benchmark.setting(name)
             value = row.settings.get(name)
-            parts.append(f"{setting.label if setting else name}: {show(value) if value is not None else 'not stated'}")
+            parts.append(f"{setting.label if setting else name}: {_value(setting, value)}")
         keys.append(", ".join(parts) or "all results")
     counts: dict[str, int] = {}
     for key in keys:
@@ -103,6 +105,14 @@ def groups(benchmark: Benchmark, rows: Sequence[Result]) -> tuple[list[str], lis
     kept = ranked[:_MAX_GROUPS] if len(ranked) > _MAX_GROUPS + 1 else ranked
     labels = kept + (["other settings"] if len(kept) < len(ranked) else [])
     return labels, [kept.index(k) if k in kept else len(kept) for k in keys]
+
+
+def _value(setting: Setting | None, value: Value | None) -> str:
+    if value is None:
+        return "not stated"
+    if setting is None or not setting.unit or isinstance(value, (str, bool)):
+        return show(value)
+    return f"{show(value)}{setting.unit}" if setting.unit == "%" else f"{show(value)} {setting.unit}"
 
 
 def charts(benchmark: Benchmark, dates: dict[str, str], names: dict[str, str], cache: Path) -> list[Chart]:
