@@ -126,3 +126,33 @@ def test_timeline_filters_by_topic(watched: _Watched, server: str) -> None:
     assert hidden.count() == 0
     page.locator('a.lineage-node[data-key="ge2021yolox"]').click()
     page.wait_for_url("**/references.html#paper-ge2021yolox")
+
+
+def test_a_graph_wider_than_the_page_can_be_zoomed_to_fit(browser: object, server: str) -> None:
+    context = browser.new_context(viewport={"width": 420, "height": 800})  # type: ignore[attr-defined]
+    try:
+        page = context.new_page()
+        page.goto(urljoin(server, "vision.html"), wait_until="networkidle")
+        figure = page.locator("figure.lineage-graph").first
+        svg, scroll = figure.locator("svg.lineage-svg"), figure.locator(".lineage-scroll")
+        natural = float(svg.get_attribute("width") or 0)
+        room = scroll.evaluate("s => s.clientWidth")
+        assert natural > room  # a phone-width column: the graph scrolls sideways
+        bar = figure.locator(".lineage-zoom")
+        assert bar.get_attribute("role") == "toolbar" and bar.locator("span").inner_text() == "100%"
+        bar.get_by_role("button", name="Shrink the graph to the page width").click()
+        assert abs(svg.evaluate("s => s.getBoundingClientRect().width") - room) < 1.5
+        assert scroll.evaluate("s => s.scrollWidth <= s.clientWidth")  # nothing left to scroll
+        assert bar.locator("span").inner_text() == f"{round(room / natural * 100)}%"
+        bar.get_by_role("button", name="Zoom in").click()
+        assert svg.evaluate("s => s.getBoundingClientRect().width") > room + 1
+        bar.get_by_role("button", name="Show the graph at its actual size").click()
+        assert abs(svg.evaluate("s => s.getBoundingClientRect().width") - natural) < 1.5
+        # The same graph (519 px) fits a desktop column: no buttons there.
+        page.set_viewport_size({"width": 1600, "height": 900})
+        page.goto(urljoin(server, "vision.html"), wait_until="networkidle")
+        fits = page.locator("figure.lineage-graph").first
+        assert fits.locator(".lineage-scroll").evaluate("s => s.scrollWidth <= s.clientWidth")
+        assert fits.locator(".lineage-zoom").count() == 0
+    finally:
+        context.close()

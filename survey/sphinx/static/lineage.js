@@ -1,5 +1,6 @@
 /* Lineage graphs: an edge's "what changed" text in a tooltip on hover or focus, a paper's arrows
- * lit while the pointer is on it, and the timeline's topic filter. No dependencies. */
+ * lit while the pointer is on it, zoom buttons for a graph wider than the page, and the timeline's
+ * topic filter. No dependencies. */
 (function () {
   "use strict";
   var tip = null;
@@ -48,7 +49,44 @@
     box.querySelector(".lineage-all").addEventListener("click", function () { boxes.forEach(function (b) { b.checked = true; }); apply(); });
     box.querySelector(".lineage-none").addEventListener("click", function () { boxes.forEach(function (b) { b.checked = false; }); apply(); });
   }
+  function button(text, label, onClick) {
+    var b = document.createElement("button");
+    b.type = "button";
+    b.textContent = text;
+    b.setAttribute("aria-label", label);
+    b.title = label;
+    b.addEventListener("click", onClick);
+    return b;
+  }
+  function setupZoom(scroll) {
+    // A graph wider than the column scrolls sideways; these buttons shrink it to an overview or
+    // enlarge it again (the drawing scales through its viewBox).
+    var svg = scroll.querySelector("svg.lineage-svg");
+    if (!svg) { return; }
+    var width = parseFloat(svg.getAttribute("width")), height = parseFloat(svg.getAttribute("height"));
+    if (!(width > scroll.clientWidth + 1)) { return; }
+    var scale = 1, shown = document.createElement("span");
+    function fit() { return Math.min(1, scroll.clientWidth / width); }
+    function set(value) {
+      scale = Math.max(fit(), Math.min(2, value));
+      svg.setAttribute("width", String(width * scale));
+      svg.setAttribute("height", String(height * scale));
+      shown.textContent = Math.round(scale * 100) + "%";
+    }
+    var bar = document.createElement("div");
+    bar.className = "lineage-zoom";
+    bar.setAttribute("role", "toolbar");
+    bar.setAttribute("aria-label", "Zoom the graph");
+    bar.appendChild(button("\u2212", "Zoom out", function () { set(scale / 1.25); }));
+    bar.appendChild(shown);
+    bar.appendChild(button("+", "Zoom in", function () { set(scale * 1.25); }));
+    bar.appendChild(button("Fit width", "Shrink the graph to the page width", function () { set(fit()); }));
+    bar.appendChild(button("Actual size", "Show the graph at its actual size", function () { set(1); }));
+    scroll.parentNode.insertBefore(bar, scroll);
+    set(1);
+  }
   document.addEventListener("DOMContentLoaded", function () {
+    document.querySelectorAll(".lineage-scroll").forEach(setupZoom);
     document.querySelectorAll("svg.lineage-svg").forEach(function (svg) {
       svg.querySelectorAll(".lineage-edge").forEach(function (edge) {
         edge.addEventListener("mouseenter", function (event) { showTip(edge, event); });
