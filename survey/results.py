@@ -96,6 +96,23 @@ class Benchmark:
         """Citekeys with a row here, in first-row order."""
         return list(dict.fromkeys(r.paper for r in self.results))
 
+    def best(self) -> Result | None:
+        """The best row by the first metric among those that state the whole reference setting
+        (first row first on a tie): a headline should quote a number known to be measured the
+        reference way, not one whose extra data or test-time tricks went unrecorded."""
+        if not self.metrics:
+            return None
+        metric = self.metrics[0]
+        rows = [
+            r
+            for r in self.results
+            if metric.id in r.metrics and all(r.settings.get(k) == v for k, v in self.reference.items())
+        ]
+        if not rows:
+            return None
+        sign = 1 if metric.higher else -1
+        return max(rows, key=lambda r: sign * r.metrics[metric.id])
+
 
 def show(value: Value) -> str:
     """A value as the site and findings print it: 87.8, 224, yes, none."""

@@ -254,8 +254,8 @@ def test_reference_entries_list_their_leaderboards(site: Path) -> None:
 
 def test_leaderboard_index_lists_every_benchmark(site: Path) -> None:
     index = text((site / "leaderboards" / "index.html").read_text())
-    assert "COCO detection val2017 1 1" in index
-    assert "ImageNet-1k classification image classification val 4 3" in index
+    assert "COCO detection val2017 49.7% AP, YOLOX-L 1 1" in index
+    assert "ImageNet-1k classification image classification val 87.8% Top-1, MAE ViT-H/14 4 3" in index
 
 
 def test_leaderboard_page_has_the_full_table_charts_and_csv(site: Path) -> None:

@@ -140,14 +140,28 @@ def _index_page(benchmarks: dict[str, Benchmark]) -> str:
         "",
     ]
     if benchmarks:
-        lines += ["| Benchmark | Task | Split | Results | Papers |", "| --- | --- | --- | --- | --- |"]
+        lines += [
+            "| Benchmark | Task | Split | Best in the reference setting | Results | Papers |",
+            "| --- | --- | --- | --- | --- | --- |",
+        ]
         for bench_id, b in sorted(benchmarks.items(), key=lambda kv: kv[1].title.lower()):
-            cells = [f"[{_md(b.title)}]({bench_id}.md)", _md(b.task), _md(b.split), str(len(b.results))]
-            lines.append("| " + " | ".join([*cells, str(len(b.papers()))]) + " |")
+            cells = [f"[{_md(b.title)}]({bench_id}.md)", _md(b.task), _md(b.split), _md(_best_text(b))]
+            lines.append("| " + " | ".join([*cells, str(len(b.results)), str(len(b.papers()))]) + " |")
     else:
         lines.append("No benchmark has results yet.")
     lines += ["", "```{toctree}", ":hidden:", "", *sorted(benchmarks), "```", ""]
     return "\n".join(lines)
+
+
+def _best_text(benchmark: Benchmark) -> str:
+    """ "87.8% Top-1, MAE ViT-H/14": the index's headline for a benchmark."""
+    row = benchmark.best()
+    if row is None:
+        return "–"
+    metric = benchmark.metrics[0]
+    value = show(row.metrics[metric.id])
+    unit = "%" if metric.unit == "%" else f" {metric.unit}" if metric.unit else ""
+    return f"{value}{unit} {metric.label}, {row.model}"
 
 
 def _benchmark_page(benchmark: Benchmark) -> str:
