@@ -121,6 +121,18 @@ def show(value: Value) -> str:
     return str(value)  # floats as Python writes them back: 86.0 stays 86.0, 87.8 stays 87.8
 
 
+def with_unit(value: Value, unit: str) -> str:
+    """A value with its unit as the site prints it: 87.8%, 86 M, 300 epochs; text and yes/no as they are."""
+    if not unit or isinstance(value, str | bool):
+        return show(value)
+    return f"{show(value)}%" if unit == "%" else f"{show(value)} {unit}"
+
+
+def heading(label: str, unit: str) -> str:
+    """A column or axis heading: "GFLOPs (G)", but "Frames" rather than "Frames (frames)"."""
+    return f"{label} ({unit})" if unit and unit.casefold() != label.casefold() else label
+
+
 class _Lines:
     """Line numbers of a TOML file's table headers and fields, found by reading its text
     (tomllib keeps none). Tables are keyed like ``("result", 3)``, ``("metrics", "top1")``."""

@@ -290,3 +290,15 @@ def test_best_row_states_the_reference_setting_and_follows_the_metric_direction(
     )
     bench, _ = results.load(write(tmp_path, every_row_off), PAPERS)
     assert bench is not None and bench.best() is None  # no row states extra data ImageNet-21k and tta
+
+
+def test_units_print_one_way_in_tables_charts_and_the_index() -> None:
+    """One rule for every place a value or heading carries a unit (a chart axis once read "GFLOPs (GFLOPs)")."""
+    assert [results.with_unit(87.8, "%"), results.with_unit(86, "M"), results.with_unit(16, "frames")] == [
+        "87.8%",
+        "86 M",
+        "16 frames",
+    ]
+    assert results.with_unit("none", "") == "none" and results.with_unit(True, "") == "yes"
+    assert results.heading("GFLOPs", "G") == "GFLOPs (G)" and results.heading("GFLOPs", "GFLOPs") == "GFLOPs"
+    assert results.heading("Frames", "frames") == "Frames" and results.heading("Model", "") == "Model"

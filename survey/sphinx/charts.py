@@ -22,7 +22,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from survey.results import Benchmark, Result, Setting, Value, show
+from survey.results import Benchmark, Result, heading, show, with_unit
 
 #: what every chart also depends on: this module's code (a change redraws everything) and matplotlib
 _VERSION = hashlib.blake2b(Path(__file__).read_bytes(), digest_size=8).hexdigest()
@@ -96,7 +96,8 @@ def groups(benchmark: Benchmark, rows: Sequence[Result]) -> tuple[list[str], lis
         for name in fields:
             setting = benchmark.setting(name)
             value = row.settings.get(name)
-            parts.append(f"{setting.label if setting else name}: {_value(setting, value)}")
+            shown = "not stated" if value is None else with_unit(value, setting.unit if setting else "")
+            parts.append(f"{setting.label if setting else name}: {shown}")
         keys.append(", ".join(parts) or "all results")
     counts: dict[str, int] = {}
     for key in keys:
@@ -107,14 +108,6 @@ def groups(benchmark: Benchmark, rows: Sequence[Result]) -> tuple[list[str], lis
     return labels, [kept.index(k) if k in kept else len(kept) for k in keys]
 
 
-def _value(setting: Setting | None, value: Value | None) -> str:
-    if value is None:
-        return "not stated"
-    if setting is None or not setting.unit or isinstance(value, (str, bool)):
-        return show(value)
-    return f"{show(value)}{setting.unit}" if setting.unit == "%" else f"{show(value)} {setting.unit}"
-
-
 def charts(benchmark: Benchmark, dates: dict[str, str], names: dict[str, str], cache: Path) -> list[Chart]:
     """The benchmark's charts (none when it has too few dated or compute-annotated rows)."""
     if not benchmark.metrics:
@@ -122,11 +115,10 @@ def charts(benchmark: Benchmark, dates: dict[str, str], names: dict[str, str], c
     metric = benchmark.metrics[0]
     rows = [r for r in benchmark.results if metric.id in r.metrics]
     labels, membership = groups(benchmark, rows)
-    unit = f" {metric.unit}" if metric.unit and metric.unit != "%" else metric.unit
 
     def point(row: Result, x: float, group: int) -> Point:
         date = dates.get(row.paper, "")
-        value = f"{show(row.metrics[metric.id])}{unit} {metric.label}"
+        value = f"{with_unit(row.metrics[metric.id], metric.unit)} {metric.label}"
         return Point(
             x, row.metrics[metric.id], row.model, row.paper, names.get(row.paper, row.paper), date, group, value
         )
@@ -147,7 +139,7 @@ def charts(benchmark: Benchmark, dates: dict[str, str], names: dict[str, str], c
             if isinstance(row.settings.get(field), int | float)
         ]
         if setting is not None and len(known) >= 2:
-            x_label = f"{setting.label} ({setting.unit})" if setting.unit else setting.label
+            x_label = heading(setting.label, setting.unit)
             compute = [point(row, float(row.settings[field]), g) for row, g in known if float(row.settings[field]) > 0]
             made.append(_cached(cache, benchmark, "compute", compute, labels, metric.label, metric.higher, x_label))
             break

@@ -268,18 +268,14 @@ def _draw_graph(app: Sphinx, fromdoc: str, lineage: data.Lineage, node: lineage_
     shown = sorted((lineage.nodes[k] for k in keys), key=lambda n: (data.date_key(n.date), n.key))
     links = [link for link in lineage.links if link.parent in keys and link.child in keys]
     hrefs = _chapter_hrefs(app, fromdoc, keys)
-    draw_nodes = tuple(
-        DrawNode(
-            n.key,
-            n.label,
-            n.date,
-            hrefs[n.key],
-            _title(app, n),
-            _classes(n, home, node["around"]),
-        )
-        for n in shown
+    draw_nodes, draw_links = _drawable(
+        app,
+        lineage,
+        shown,
+        links,
+        hrefs,
+        lambda n: DrawNode(n.key, "", None, classes=_classes(n, home, node["around"])),
     )
-    draw_links = tuple(DrawLink(k.parent, k.child, _link_title(lineage, k), k.concurrent) for k in links)
     subject = f"around {lineage.nodes[node['around']].name}" if node["around"] else f"of {home}"
     label = f"Lineage {subject}: {len(shown)} papers, {len(links)} arrows"
     drawn = _cached(app, (draw_nodes, draw_links, label), lambda ident: svg(draw_nodes, draw_links, ident, label))
@@ -287,6 +283,24 @@ def _draw_graph(app: Sphinx, fromdoc: str, lineage: data.Lineage, node: lineage_
     alternative = _text_alternative(lineage, shown, hrefs, links, "The lineage as a list")
     markup = f'<figure class="lineage-graph"><div class="lineage-scroll">{drawn}</div>{caption}{alternative}</figure>'
     return nodes.raw("", markup, format="html")
+
+
+def _drawable(
+    app: Sphinx,
+    lineage: data.Lineage,
+    shown: list[data.Node],
+    links: list[data.Link],
+    hrefs: dict[str, str],
+    style: Callable[[data.Node], DrawNode],
+) -> tuple[tuple[DrawNode, ...], tuple[DrawLink, ...]]:
+    """What the SVG drawing needs of the shown papers and arrows; *style* gives each paper's look
+    (classes, hue, topics), the rest (label, date, link, hover text) is the same for every graph."""
+    draw_nodes = tuple(
+        dataclasses.replace(style(n), label=n.label, date=n.date, href=hrefs[n.key], title=_title(app, n))
+        for n in shown
+    )
+    draw_links = tuple(DrawLink(k.parent, k.child, _link_title(lineage, k), k.concurrent) for k in links)
+    return draw_nodes, draw_links
 
 
 def _hues(topics: list[str]) -> dict[str, int]:
@@ -302,21 +316,13 @@ def _draw_timeline(app: Sphinx, fromdoc: str, lineage: data.Lineage) -> nodes.No
     hue = _hues(topics)
     shown = sorted(lineage.nodes.values(), key=lambda n: (data.date_key(n.date), n.key))
     hrefs = {n.key: _reference_href(app, fromdoc, n.key) for n in shown}
-    draw_nodes = tuple(
-        DrawNode(
-            n.key,
-            n.label,
-            n.date,
-            hrefs[n.key],
-            _title(app, n),
-            ("lineage-topic",) if n.topics else (),
-            hue[n.topics[0]] if n.topics else None,
-            n.topics,
-        )
-        for n in shown
-    )
     links = list(lineage.links)
-    draw_links = tuple(DrawLink(k.parent, k.child, _link_title(lineage, k), k.concurrent) for k in links)
+
+    def style(n: data.Node) -> DrawNode:
+        topic = ("lineage-topic",) if n.topics else ()
+        return DrawNode(n.key, "", None, classes=topic, hue=hue[n.topics[0]] if n.topics else None, topics=n.topics)
+
+    draw_nodes, draw_links = _drawable(app, lineage, shown, links, hrefs, style)
     esc = html.escape
 
     def title(topic: str) -> str:

@@ -38,7 +38,7 @@ from sphinx.util import logging
 from sphinx.util.docutils import SphinxDirective
 
 from survey import results
-from survey.results import Benchmark, Result, show
+from survey.results import Benchmark, Result, heading, show, with_unit
 
 logger = logging.getLogger(__name__)
 
@@ -159,9 +159,7 @@ def _best_text(benchmark: Benchmark) -> str:
     if row is None:
         return "–"
     metric = benchmark.metrics[0]
-    value = show(row.metrics[metric.id])
-    unit = "%" if metric.unit == "%" else f" {metric.unit}" if metric.unit else ""
-    return f"{value}{unit} {metric.label}, {row.model}"
+    return f"{with_unit(row.metrics[metric.id], metric.unit)} {metric.label}, {row.model}"
 
 
 def _benchmark_page(benchmark: Benchmark) -> str:
@@ -231,22 +229,17 @@ class _Column:
 def _columns(benchmark: Benchmark, rows: Sequence[Result]) -> list[_Column]:
     """Every column a table of *rows* may show: model, paper, each metric, each setting some row has."""
     found = [_Column("model", "Model", "model"), _Column("paper", "Paper", "paper")]
-    found += [_Column(m.id, _label(m.label, m.unit), "metric") for m in benchmark.metrics]
+    found += [_Column(m.id, heading(m.label, m.unit), "metric") for m in benchmark.metrics]
     used = {name for row in rows for name in row.settings}
-    found += [_Column(s.id, _label(s.label, s.unit), "setting") for s in benchmark.settings if s.id in used]
+    found += [_Column(s.id, heading(s.label, s.unit), "setting") for s in benchmark.settings if s.id in used]
     return found
 
 
 def _all_columns(benchmark: Benchmark) -> dict[str, _Column]:
     columns = [_Column("model", "Model", "model"), _Column("paper", "Paper", "paper")]
-    columns += [_Column(m.id, _label(m.label, m.unit), "metric") for m in benchmark.metrics]
-    columns += [_Column(s.id, _label(s.label, s.unit), "setting") for s in benchmark.settings]
+    columns += [_Column(m.id, heading(m.label, m.unit), "metric") for m in benchmark.metrics]
+    columns += [_Column(s.id, heading(s.label, s.unit), "setting") for s in benchmark.settings]
     return {c.id: c for c in columns}
-
-
-def _label(label: str, unit: str) -> str:
-    """A column heading: "GFLOPs (G)", but "Frames" rather than "Frames (frames)"."""
-    return f"{label} ({unit})" if unit and unit.casefold() != label.casefold() else label
 
 
 def _sorted(benchmark: Benchmark, rows: Sequence[Result], sort: str, labels: dict[str, str]) -> list[Result]:
@@ -372,7 +365,7 @@ class _TableMaker:
 def _value_text(benchmark: Benchmark, setting_id: str, value: results.Value) -> str:
     """``224 px``, ``none``, ``no``."""
     setting = benchmark.setting(setting_id)
-    return f"{show(value)} {setting.unit}" if setting and setting.unit and not isinstance(value, str) else show(value)
+    return with_unit(value, setting.unit if setting else "")
 
 
 def _setting_text(benchmark: Benchmark, setting_id: str, value: results.Value) -> str:
@@ -584,7 +577,7 @@ class LeaderboardDirective(_ResultsDirective):
         if benchmark.split:
             text += nodes.Text(f"Split: {benchmark.split}. ")
         metrics = "; ".join(
-            f"{_label(m.label, m.unit)}, {'higher' if m.higher else 'lower'} is better" for m in benchmark.metrics
+            f"{heading(m.label, m.unit)}, {'higher' if m.higher else 'lower'} is better" for m in benchmark.metrics
         )
         text += nodes.Text(f"Metrics: {metrics}. ")
         if benchmark.reference:
